@@ -1,0 +1,59 @@
+import type { ConversationRef } from './conversation-ref.ts';
+import type { OwnershipState } from './ownership.ts';
+
+/** A knowledge-base source a reply relies on; each platform renders it its own way. */
+export interface Citation {
+  readonly id: string;
+  readonly title: string;
+  readonly url?: string;
+}
+
+/** One option the customer can pick. `id` comes back as `InboundMessage.choiceId`. */
+export interface Choice {
+  readonly id: string;
+  readonly label: string;
+}
+
+/**
+ * Intent-level output. Renderers decide how it looks on each platform
+ * (buttons, list, numbered text) from the adapter's capabilities.
+ */
+export type OutboundMessage =
+  | { readonly kind: 'text'; readonly text: string; readonly citations?: readonly Citation[] }
+  | {
+      readonly kind: 'choices';
+      readonly text: string;
+      readonly choices: readonly Choice[];
+      readonly citations?: readonly Citation[];
+    }
+  | {
+      readonly kind: 'attachment';
+      readonly url: string;
+      readonly name?: string;
+      readonly mimeType?: string;
+      readonly text?: string;
+    }
+  | { readonly kind: 'handoff_notice'; readonly text: string; readonly state: OwnershipState };
+
+/** An outbound message addressed to one conversation. */
+export interface OutboundEnvelope {
+  readonly ref: ConversationRef;
+  readonly message: OutboundMessage;
+  /**
+   * Stable per (inbound event, reply index): a retried turn produces the same keys,
+   * so a transport can refuse to send the same reply twice.
+   */
+  readonly idempotencyKey: string;
+  /** The inbound event this answers, when there is one. */
+  readonly replyTo?: string;
+}
+
+/** Plain text of any outbound message, for transcripts, logs and text-only channels. */
+export function outboundText(message: OutboundMessage): string {
+  switch (message.kind) {
+    case 'attachment':
+      return message.text ?? message.url;
+    default:
+      return message.text;
+  }
+}

@@ -1,0 +1,26 @@
+import type { KbAnswer, KbHit } from '../model/understanding.ts';
+import type { HistoryEntry } from '../model/context.ts';
+
+export interface RetrieveOptions {
+  /** How many hits to return at most. */
+  readonly k?: number;
+  readonly locale?: string;
+}
+
+/** Searches the knowledge base; scores are comparable with the configured thresholds. */
+export interface KnowledgeRetriever {
+  search(query: string, options?: RetrieveOptions): Promise<readonly KbHit[]>;
+}
+
+export interface AnswerInput {
+  readonly question: string;
+  readonly hits: readonly KbHit[];
+  readonly history?: readonly HistoryEntry[];
+  /** Longest reply the channel shows in one message, so answers stay chat-sized. */
+  readonly maxLength?: number;
+}
+
+/** Drafts a reply from retrieved chunks only (extractive locally, RAG with an LLM). */
+export interface AnswerGenerator {
+  answer(input: AnswerInput): Promise<KbAnswer>;
+}
