@@ -46,6 +46,8 @@ export interface ConversationContext {
   readonly flow: FlowState | null;
   /** Facts collected across turns (order id, email, ...), reused by flows. */
   readonly slots: Readonly<Record<string, string>>;
+  /** Choices offered in the last bot reply, so a typed number or label can pick one on text-only channels. */
+  readonly pendingChoices: readonly { readonly id: string; readonly label: string }[];
   /** Consecutive turns the bot could not help with; feeds the handoff policy. */
   readonly failedTurns: number;
   readonly lastInboundAt: number | null;

@@ -4,6 +4,8 @@ import type { HandoffTicket, Ownership } from '../model/ownership.ts';
 import type { IntentResult, KbHit } from '../model/understanding.ts';
 
 export interface HandoffRequest {
+  /** Stable per triggering event, so a retried turn does not open a second card. */
+  readonly requestId: string;
   readonly context: ConversationContext;
   readonly profile: CustomerProfile | null;
   readonly reason: string;

@@ -9,3 +9,5 @@ export * from './intent-classifier.ts';
 export * from './knowledge-retriever.ts';
 export * from './logger.ts';
 export * from './mailbox.ts';
+export * from './event-sink.ts';
+export * from './metrics.ts';

@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/**
+ * The one reader of `process.env`. Parses and validates every variable once at
+ * startup into a frozen, typed `Config`; a bad value stops startup with a message
+ * naming the variable. Defaults live here and nowhere else.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (protocols: readonly string[], what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')}...)`);
+
+const httpUrl = url(['http:', 'https:'], 'http(s)');
+
+const optionalHttpUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? fallback : v))
+    .pipe(httpUrl)
+    .default(fallback);
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .prefault(String(fallback));
+
+const fraction = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number between 0 and 1')
+    .transform(Number)
+    .prefault(String(fallback));
+
+const onOff = (fallback: 'on' | 'off' | 'auto') =>
+  z.enum(['on', 'off', 'auto'], { message: 'must be one of on, off, auto' }).default(fallback);
+
+const csv = z
+  .string()
+  .trim()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+  .prefault('');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: onOff('auto'),
+  BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+
+  REDIS_URL: optionalString.pipe(url(['redis:', 'rediss:'], 'redis').optional()),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -')
+    .default('sb'),
+  CONTEXT_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
+  HISTORY_TURNS: int(20, 2, 500),
+  DEDUPE_TTL_SECONDS: int(24 * 3600, 60, 7 * 24 * 3600),
+  LOCK_LEASE_MS: int(30_000, 1_000, 600_000),
+  QUEUE_CONCURRENCY: int(16, 1, 1000),
+  TURN_MAX_ATTEMPTS: int(3, 1, 20),
+
+  SANDBOX: onOff('auto'),
+  KB_DIR: z.string().trim().min(1).default('kb'),
+  KB_CACHE_DIR: z.string().trim().min(1).default('.cache/kb-index'),
+  INTENTS_FILE: z.string().trim().min(1).default('nlu/intents.yml'),
+  KB_ANSWER_THRESHOLD: fraction(0.5),
+  KB_CLARIFY_THRESHOLD: fraction(0.3),
+  HANDOFF_AFTER_FAILED_TURNS: int(2, 1, 20),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalHttpUrl('https://api.openai.com/v1'),
+  OPENAI_CHAT_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: z.string().trim().min(1).default('text-embedding-3-small'),
+  OPENAI_TIMEOUT_MS: int(8_000, 100, 120_000),
+  OPENAI_MAX_RETRIES: int(2, 0, 10),
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_TRIAGE_CHANNEL: optionalString,
+  SLACK_ESCALATION_CHANNEL: optionalString,
+  SLACK_API_URL: optionalHttpUrl('https://slack.com/api/'),
+
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_PHONE_NUMBER_ID: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_API_URL: optionalHttpUrl('https://graph.facebook.com'),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^v\d+\.\d+$/, 'must look like v26.0')
+    .default('v26.0'),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_SUPPORT_CHANNEL_IDS: csv,
+  DISCORD_API_URL: optionalHttpUrl('https://discord.com/api'),
+
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** A platform the runtime can talk to, and whether its variables are present. */
+export interface PlatformStatus {
+  readonly name: 'sandbox' | 'slack' | 'whatsapp' | 'discord' | 'botframework';
+  readonly configured: boolean;
+  /** Variables that must be set to switch it on (empty when configured). */
+  readonly missing: readonly string[];
+  /** Every variable that switches it on. */
+  readonly requires: readonly string[];
+}
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number };
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
+  readonly context: { readonly ttlSeconds: number; readonly historyTurns: number };
+  readonly queue: {
+    readonly dedupeTtlSeconds: number;
+    readonly lockLeaseMs: number;
+    readonly concurrency: number;
+    readonly maxAttempts: number;
+  };
+  readonly knowledge: {
+    readonly kbDir: string;
+    readonly cacheDir: string;
+    readonly intentsFile: string;
+    readonly answerThreshold: number;
+    readonly clarifyThreshold: number;
+  };
+  readonly handoff: { readonly afterFailedTurns: number };
+  readonly openai:
+    | {
+        readonly apiKey: string;
+        readonly baseURL: string;
+        readonly chatModel: string;
+        readonly embeddingModel: string;
+        readonly timeoutMs: number;
+        readonly maxRetries: number;
+      }
+    | undefined;
+  readonly sandbox: boolean;
+  readonly slack: {
+    readonly botToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly triageChannel: string | undefined;
+    readonly escalationChannel: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly whatsapp: {
+    readonly accessToken: string | undefined;
+    readonly phoneNumberId: string | undefined;
+    readonly appSecret: string | undefined;
+    readonly verifyToken: string | undefined;
+    readonly apiUrl: string;
+    readonly apiVersion: string;
+  };
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly supportChannelIds: readonly string[];
+    readonly apiUrl: string;
+  };
+  readonly botframework: { readonly appId: string | undefined; readonly appPassword: string | undefined };
+  readonly platforms: readonly PlatformStatus[];
+}
+
+function platformStatus(env: Env, name: PlatformStatus['name'], requires: readonly (keyof Env)[]): PlatformStatus {
+  const missing = requires.filter((k) => env[k] === undefined);
+  return { name, configured: missing.length === 0, missing, requires };
+}
+
+/**
+ * Parses an environment (default `process.env`) into a frozen `Config`.
+ * @throws ConfigError listing every invalid variable by name.
+ */
+export function loadConfig(source: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined) input[key] = value;
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        problem: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const platforms = [
+    platformStatus(env, 'slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_TRIAGE_CHANNEL']),
+    platformStatus(env, 'whatsapp', [
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'WHATSAPP_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+    ]),
+    platformStatus(env, 'discord', ['DISCORD_TOKEN']),
+    platformStatus(env, 'botframework', ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD']),
+  ];
+  const anyPlatform = platforms.some((p) => p.configured);
+  const sandbox = env.SANDBOX === 'on' || (env.SANDBOX === 'auto' && !anyPlatform);
+  const config: Config = {
+    env: env.NODE_ENV,
+    http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_PRETTY === 'on' || (env.LOG_PRETTY === 'auto' && env.NODE_ENV === 'development' && process.stdout.isTTY === true),
+    },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    context: { ttlSeconds: env.CONTEXT_TTL_SECONDS, historyTurns: env.HISTORY_TURNS },
+    queue: {
+      dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+      lockLeaseMs: env.LOCK_LEASE_MS,
+      concurrency: env.QUEUE_CONCURRENCY,
+      maxAttempts: env.TURN_MAX_ATTEMPTS,
+    },
+    knowledge: {
+      kbDir: env.KB_DIR,
+      cacheDir: env.KB_CACHE_DIR,
+      intentsFile: env.INTENTS_FILE,
+      answerThreshold: env.KB_ANSWER_THRESHOLD,
+      clarifyThreshold: env.KB_CLARIFY_THRESHOLD,
+    },
+    handoff: { afterFailedTurns: env.HANDOFF_AFTER_FAILED_TURNS },
+    openai:
+      env.OPENAI_API_KEY === undefined
+        ? undefined
+        : {
+            apiKey: env.OPENAI_API_KEY,
+            baseURL: env.OPENAI_BASE_URL,
+            chatModel: env.OPENAI_CHAT_MODEL,
+            embeddingModel: env.OPENAI_EMBEDDING_MODEL,
+            timeoutMs: env.OPENAI_TIMEOUT_MS,
+            maxRetries: env.OPENAI_MAX_RETRIES,
+          },
+    sandbox,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      triageChannel: env.SLACK_TRIAGE_CHANNEL,
+      escalationChannel: env.SLACK_ESCALATION_CHANNEL,
+      apiUrl: env.SLACK_API_URL,
+    },
+    whatsapp: {
+      accessToken: env.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+      appSecret: env.WHATSAPP_APP_SECRET,
+      verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+      apiUrl: env.WHATSAPP_API_URL,
+      apiVersion: env.WHATSAPP_API_VERSION,
+    },
+    discord: { token: env.DISCORD_TOKEN, supportChannelIds: env.DISCORD_SUPPORT_CHANNEL_IDS, apiUrl: env.DISCORD_API_URL },
+    botframework: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD },
+    platforms,
+  };
+  return deepFreeze(config);
+}
+
+/** Names of every variable the schema reads (checked against `.env.example` by a meta test). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

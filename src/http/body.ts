@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BadRequestError, BotError } from '../errors.ts';
+
+/** Thrown when a body exceeds the configured limit; maps to 413. */
+export class PayloadTooLargeError extends BadRequestError {
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`request body exceeds ${limitBytes} bytes`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** Reads the raw body (signature checks need the exact bytes), refusing more than `limitBytes`. */
+export async function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limitBytes) throw new PayloadTooLargeError(limitBytes);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads and parses a JSON body; malformed JSON is a `BadRequestError` with a safe message. */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const raw = await readRawBody(req, limitBytes);
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch (error) {
+    throw new BadRequestError('request body is not valid JSON', { cause: error });
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/**
+ * The one map from errors to HTTP status and log level. Bad input is the caller's
+ * fault (4xx, logged at warn); anything else is ours (5xx so platforms redeliver).
+ */
+export function errorStatus(error: unknown): { status: number; level: 'warn' | 'error'; message: string } {
+  if (error instanceof PayloadTooLargeError) return { status: 413, level: 'warn', message: error.message };
+  if (error instanceof BotError) {
+    switch (error.code) {
+      case 'bad_request':
+        return { status: 400, level: 'warn', message: error.message };
+      case 'signature_invalid':
+        return { status: 401, level: 'warn', message: 'invalid signature' };
+      case 'store_unavailable':
+      case 'store_conflict':
+        return { status: 503, level: 'error', message: 'temporarily unavailable, retry later' };
+      case 'timeout':
+        return { status: 504, level: 'warn', message: error.message };
+      case 'not_supported':
+        return { status: 404, level: 'warn', message: error.message };
+      default:
+        return { status: 500, level: 'error', message: 'internal error' };
+    }
+  }
+  return { status: 500, level: 'error', message: 'internal error' };
+}

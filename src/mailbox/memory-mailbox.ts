@@ -1,0 +1,47 @@
+import type { Mailbox } from '../ports/mailbox.ts';
+
+/** In-process `Mailbox`: items wait in arrays; takers wait on promises. */
+export class MemoryMailbox implements Mailbox {
+  readonly #items = new Map<string, unknown[]>();
+  readonly #waiters = new Map<string, ((item: unknown) => void)[]>();
+
+  async push(box: string, item: unknown): Promise<void> {
+    const waiter = this.#waiters.get(box)?.shift();
+    if (waiter) {
+      waiter(structuredClone(item));
+      return;
+    }
+    const items = this.#items.get(box) ?? [];
+    items.push(structuredClone(item));
+    this.#items.set(box, items);
+  }
+
+  take(box: string, timeoutMs: number): Promise<unknown> {
+    const items = this.#items.get(box);
+    if (items && items.length > 0) {
+      const item = items.shift();
+      if (items.length === 0) this.#items.delete(box);
+      return Promise.resolve(item);
+    }
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(box) ?? [];
+      const timer = setTimeout(() => {
+        const list = this.#waiters.get(box);
+        const index = list?.indexOf(deliver) ?? -1;
+        if (list && index >= 0) list.splice(index, 1);
+        if (list?.length === 0) this.#waiters.delete(box);
+        resolve(null);
+      }, timeoutMs);
+      const deliver = (item: unknown): void => {
+        clearTimeout(timer);
+        resolve(item);
+      };
+      waiters.push(deliver);
+      this.#waiters.set(box, waiters);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#items.clear();
+  }
+}

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { toConversationKey } from '../../src/model/conversation-key.ts';
+import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
+import type { IntentResult } from '../../src/model/understanding.ts';
+import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
+import { createHarness, type Harness } from '../helpers/engine-harness.ts';
+import { customerMessage, deskAction } from '../helpers/events.ts';
+import { connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
+
+/** A classifier that records the order it saw texts in and can be slowed down. */
+class RecordingClassifier implements IntentClassifier {
+  readonly seen: string[] = [];
+  active = 0;
+  maxActive = 0;
+  constructor(private readonly delayMs: number) {}
+  async classify(input: ClassifyInput): Promise<IntentResult> {
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    this.seen.push(input.text);
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    this.active--;
+    return {
+      intent: 'greeting',
+      confidence: 0.9,
+      signals: { sentiment: 'neutral', urgency: 'normal', humanRequested: false, language: 'en' },
+      source: 'test',
+    };
+  }
+}
+
+const backends = ['memory', 'redis'] as const;
+
+describe.each(backends)('engine turn guarantees (%s)', (backend) => {
+  const harnesses: Harness[] = [];
+  const prefix = uniquePrefix(`engine-${backend}`);
+
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
+    if (backend === 'redis') {
+      const redis = connectRedis();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  async function harness(options: Parameters<typeof createHarness>[0] extends infer O ? Partial<O> : never = {}) {
+    const h = await createHarness({ backend, prefix, ...options });
+    harnesses.push(h);
+    return h;
+  }
+
+  it('answers a message delivered three times concurrently exactly once', async () => {
+    const h = await harness();
+    const message = customerMessage('dup', 'hello there');
+    const results = await Promise.all([h.engine.ingest(message), h.engine.ingest(message), h.engine.ingest(message)]);
+    await h.queue.idle();
+    expect(results.filter((r) => r === 'accepted')).toHaveLength(1);
+    expect(h.adapter.repliesTo(message.id)).toHaveLength(1);
+  });
+
+  it('processes 20 concurrent messages of one conversation one at a time, in arrival order, losing no update', async () => {
+    const classifier = new RecordingClassifier(5);
+    const h = await harness({ classifier });
+    const messages = Array.from({ length: 20 }, (_, i) => customerMessage('order', `message ${i}`));
+    // Start all ingests at once; arrival order is the order the store recorded them.
+    const accepted = await Promise.all(messages.map((m) => h.engine.ingest(m)));
+    expect(accepted.every((r) => r === 'accepted')).toBe(true);
+    await h.queue.idle();
+    expect(classifier.maxActive).toBe(1);
+    const context = await h.store.get(toConversationKey(messages[0]!.ref));
+    const customerTurns = context?.history.filter((e) => e.role === 'customer').map((e) => e.text) ?? [];
+    expect(customerTurns).toHaveLength(20);
+    // Every turn persisted (no lost update) and turns ran in the order they were recorded.
+    expect(classifier.seen).toEqual(customerTurns);
+    const replyOrder = h.adapter.sent.map((e) => messages.findIndex((m) => m.id === e.replyTo));
+    expect(replyOrder).toEqual([...replyOrder].sort((a, b) => a - b));
+  });
+
+  it('stays silent to the customer while a human owns the conversation, relaying to the desk', async () => {
+    const h = await harness();
+    const ask = customerMessage('human', 'I want to talk to a person');
+    await h.engine.ingest(ask);
+    await h.queue.idle();
+    expect(h.adapter.repliesTo(ask.id).map((e) => e.message.kind)).toEqual(['handoff_notice']);
+    await h.engine.ingest(deskAction('human', { type: 'claim' }));
+    const during = [customerMessage('human', 'hello?'), customerMessage('human', 'how do I reset my password')];
+    for (const m of during) await h.engine.ingest(m);
+    await h.queue.idle();
+    for (const m of during) expect(h.adapter.repliesTo(m.id)).toEqual([]);
+    const card = [...h.desk.cards.values()][0];
+    expect(card?.thread.map((t) => t.text)).toEqual(['hello?', 'how do I reset my password']);
+    const context = await h.store.get(toConversationKey(ask.ref));
+    expect(context?.ownership.state).toBe('human');
+    expect(context?.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual([
+      'bot>waiting_for_human:bot',
+      'waiting_for_human>human:U07STAFF001',
+    ]);
+  });
+
+  it('relays staff replies, resolves, and lets the bot answer again', async () => {
+    const h = await harness();
+    await h.engine.ingest(customerMessage('cycle', 'a person please'));
+    await h.engine.ingest(deskAction('cycle', { type: 'staff_reply', text: 'Hi, Sam here.' }));
+    await h.engine.ingest(deskAction('cycle', { type: 'resolve' }));
+    const after = customerMessage('cycle', 'hello again');
+    await h.engine.ingest(after);
+    await h.queue.idle();
+    const texts = h.adapter.sent.map((e) => e.message.kind === 'attachment' ? '' : e.message.text);
+    expect(texts[1]).toBe('Hi, Sam here.');
+    expect(h.adapter.repliesTo(after.id)).toHaveLength(1);
+    const context = await h.store.get(toConversationKey(after.ref));
+    expect(context?.ownership.state).toBe('bot');
+    expect(context?.transitions.map((t) => t.to)).toEqual(['waiting_for_human', 'human', 'resolved', 'bot']);
+  });
+
+  it('retries a failed send and then delivers once', async () => {
+    const adapter = new FakeChannelAdapter();
+    adapter.failNext(new Error('socket hang up'));
+    const h = await harness({ adapter });
+    const message = customerMessage('retry', 'hello');
+    await h.engine.ingest(message);
+    await h.queue.idle();
+    expect(h.adapter.repliesTo(message.id)).toHaveLength(1);
+  });
+});
+
+describe('two engine instances on one Redis', () => {
+  const prefix = uniquePrefix('two-instances');
+  const harnesses: Harness[] = [];
+
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
+    const redis = connectRedis();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('never both answer the same message', async () => {
+    const adapterA = new FakeChannelAdapter();
+    const adapterB = new FakeChannelAdapter();
+    adapterA.sendDelayMs = 2;
+    adapterB.sendDelayMs = 2;
+    const a = await createHarness({ backend: 'redis', prefix, adapter: adapterA });
+    const b = await createHarness({ backend: 'redis', prefix, adapter: adapterB });
+    harnesses.push(a, b);
+    const messages = Array.from({ length: 30 }, (_, i) => customerMessage(`conv-${i % 6}`, `hello ${i}`));
+    // Every message is delivered to both instances, as a platform retry or a load balancer might.
+    await Promise.all(messages.flatMap((m) => [a.engine.ingest(m), b.engine.ingest(m)]));
+    await Promise.all([a.queue.idle(), b.queue.idle()]);
+    const all = [...adapterA.sent, ...adapterB.sent];
+    for (const m of messages) expect(all.filter((e) => e.replyTo === m.id)).toHaveLength(1);
+    expect(all).toHaveLength(30);
+  });
+});
