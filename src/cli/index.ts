@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { ConfigError } from '../errors.ts';
+import { loadConfig, type Config } from '../config.ts';
+
+/**
+ * `switchboard` command line: start the bot, chat with it in the terminal, manage
+ * the knowledge-base index. Configuration errors exit with code 1 and name the variable.
+ */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`switchboard: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const program = new Command('switchboard').description('Customer-support bot runtime');
+
+program
+  .command('start')
+  .description('Run the bot: HTTP server, queue workers and every configured adapter')
+  .action(async () => {
+    const { runStart } = await import('./start.ts');
+    await runStart(configOrExit());
+  });
+
+program
+  .command('chat')
+  .description('Chat with the bot in the terminal (the sandbox channel over the real engine)')
+  .option('--debug', 'show intent, confidence and knowledge-base hits after each reply')
+  .option('--conversation <id>', 'conversation id to use (continue an earlier chat with Redis)', `terminal-${process.pid}`)
+  .action(async (options: { debug?: boolean; conversation: string }) => {
+    const { runChat } = await import('./chat.ts');
+    await runChat(configOrExit(), { debug: options.debug === true, conversationId: options.conversation });
+  });
+
+const kb = program.command('kb').description('Knowledge base tools');
+kb.command('index')
+  .description('Rebuild the knowledge-base index cache (re-embeds only changed articles unless --force)')
+  .option('--force', 'ignore the cache and re-embed everything')
+  .action(async (options: { force?: boolean }) => {
+    const { runKbIndex } = await import('./kb-index.ts');
+    await runKbIndex(configOrExit(), { force: options.force === true });
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,23 @@
+import type { Config } from '../config.ts';
+import { createRuntime } from '../main.ts';
+import { describePlatforms } from './platform-report.ts';
+
+/** `switchboard start`: runs until SIGINT/SIGTERM, then drains running turns and exits. */
+export async function runStart(config: Config): Promise<void> {
+  const runtime = await createRuntime(config);
+  const port = await runtime.start();
+  console.log(`Switchboard listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`);
+  for (const line of describePlatforms(config)) console.log(line);
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

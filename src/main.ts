@@ -1,0 +1,202 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { createSandboxAdapter, type SandboxAdapter } from '../adapters/sandbox/index.ts';
+
+export type { SandboxResponse } from '../adapters/sandbox/index.ts';
+import { SandboxDesk } from '../adapters/sandbox/desk.ts';
+import { flows } from '../flows/index.ts';
+import type { Config } from './config.ts';
+import { createKeySpace } from './context/keys.ts';
+import { MemoryContextStore } from './context/memory-context-store.ts';
+import { RedisContextStore } from './context/redis-context-store.ts';
+import { ConversationEngine } from './engine/engine.ts';
+import { readJsonBody, sendJson } from './http/body.ts';
+import { createDisabledPlatformRoute, createHealthRoutes } from './http/health-routes.ts';
+import { createHttpServer, listen } from './http/server.ts';
+import { createPinoLogger } from './logging/pino-logger.ts';
+import { MemoryMailbox } from './mailbox/memory-mailbox.ts';
+import { RedisMailbox } from './mailbox/redis-mailbox.ts';
+import { createPromMetrics } from './metrics/prom-metrics.ts';
+import type { ChannelAdapter } from './ports/channel-adapter.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import type { ContextStore } from './ports/context-store.ts';
+import type { HandoffDesk } from './ports/handoff-desk.ts';
+import type { HttpRoute } from './ports/http-route.ts';
+import type { InboundQueue } from './ports/inbound-queue.ts';
+import type { Logger } from './ports/logger.ts';
+import type { Mailbox } from './ports/mailbox.ts';
+import { MemoryInboundQueue } from './queue/memory-inbound-queue.ts';
+import { RedisInboundQueue } from './queue/redis-inbound-queue.ts';
+import { createUnderstanding, type Understanding } from './understanding.ts';
+
+/**
+ * The composition root: config → stores → understanding → desk → adapters → engine
+ * → HTTP server. The only file in `src/` that may import `adapters/` and `flows/`.
+ */
+
+export interface RuntimeOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly understanding?: Understanding;
+}
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly engine: ConversationEngine;
+  readonly store: ContextStore;
+  readonly desk: HandoffDesk;
+  readonly sandbox: SandboxAdapter | undefined;
+  readonly server: Server;
+  /** Starts the queue workers and the HTTP server; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Starts only the queue workers (terminal chat: no HTTP). */
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createPinoLogger({ level: config.log.level, pretty: config.log.pretty });
+  const connections: Redis[] = [];
+  const backend = createBackend(config, clock, logger, connections);
+  const understanding = overrides.understanding ?? (await createUnderstanding(config, logger.child({ component: 'understanding' })));
+  const { metrics, registry } = createPromMetrics();
+
+  const desk: HandoffDesk = new SandboxDesk({ logger: logger.child({ component: 'sandbox-desk' }), clock });
+  const adapters = new Map<string, ChannelAdapter>();
+  const routes: HttpRoute[] = [...createHealthRoutes({ ping: () => backend.store.ping(), registry })];
+
+  let sink: ConversationEngine | undefined;
+  const sinkProxy = { ingest: (...args: Parameters<ConversationEngine['ingest']>) => requireEngine().ingest(...args) };
+  const requireEngine = (): ConversationEngine => {
+    if (!sink) throw new Error('engine not constructed');
+    return sink;
+  };
+
+  let sandbox: SandboxAdapter | undefined;
+  if (config.sandbox) {
+    sandbox = createSandboxAdapter({
+      sink: sinkProxy,
+      mailbox: backend.mailbox,
+      clock,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      readJson: readJsonBody,
+      sendJson,
+    });
+    adapters.set(sandbox.adapter.platform, sandbox.adapter);
+    routes.push(...sandbox.routes);
+  }
+  for (const [path, platform] of PLATFORM_PATHS) {
+    const status = config.platforms.find((p) => p.name === platform);
+    routes.push(createDisabledPlatformRoute(path, platform, status?.missing ?? []));
+  }
+
+  const engine = new ConversationEngine({
+    queue: backend.queue,
+    store: backend.store,
+    classifier: understanding.classifier,
+    retriever: understanding.retriever,
+    answerer: understanding.answerer,
+    desk,
+    adapters,
+    flows,
+    clock,
+    logger: logger.child({ component: 'engine' }),
+    metrics,
+    settings: {
+      answerThreshold: config.knowledge.answerThreshold,
+      clarifyThreshold: config.knowledge.clarifyThreshold,
+      failedTurnsLimit: config.handoff.afterFailedTurns,
+      minIntentConfidence: 0.5,
+      kbResults: 5,
+    },
+  });
+  sink = engine;
+  const server = createHttpServer({ routes, logger: logger.child({ component: 'http' }) });
+
+  let workersStarted = false;
+  const startWorkers = async (): Promise<void> => {
+    if (workersStarted) return;
+    workersStarted = true;
+    await engine.start();
+  };
+
+  return {
+    config,
+    logger,
+    engine,
+    store: backend.store,
+    desk,
+    sandbox,
+    server,
+    startWorkers,
+    async start() {
+      await startWorkers();
+      return listen(server, config.http.port, config.http.host);
+    },
+    async stop() {
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      if (workersStarted) await engine.stop();
+      await backend.store.close();
+      await backend.mailbox.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+/** Fixed endpoint paths of the platform adapters (deployments and docs rely on them). */
+const PLATFORM_PATHS = [
+  ['/slack/events', 'slack'],
+  ['/webhooks/whatsapp', 'whatsapp'],
+  ['/api/messages', 'botframework'],
+] as const;
+
+interface Backend {
+  readonly store: ContextStore;
+  readonly queue: InboundQueue;
+  readonly mailbox: Mailbox;
+}
+
+function createBackend(config: Config, clock: Clock, logger: Logger, connections: Redis[]): Backend {
+  const queueLogger = logger.child({ component: 'queue' });
+  if (!config.redis.url) {
+    return {
+      store: new MemoryContextStore({ ttlSeconds: config.context.ttlSeconds, historyTurns: config.context.historyTurns, clock }),
+      queue: new MemoryInboundQueue({
+        dedupeTtlSeconds: config.queue.dedupeTtlSeconds,
+        maxAttempts: config.queue.maxAttempts,
+        clock,
+        logger: queueLogger,
+      }),
+      mailbox: new MemoryMailbox(),
+    };
+  }
+  const url = config.redis.url;
+  const open = (maxRetriesPerRequest: number | null): Redis => {
+    const redis = new Redis(url, { maxRetriesPerRequest, connectTimeout: 5_000 });
+    redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+    connections.push(redis);
+    return redis;
+  };
+  // BullMQ's blocking clients need maxRetriesPerRequest: null (wait for reconnects).
+  // The command connection fails fast instead, so ingest answers 503 while Redis is
+  // down (platforms then redeliver) and /readyz reports it, rather than hanging.
+  const connect = (): Redis => open(null);
+  const redis = open(2);
+  const keys = createKeySpace(config.redis.prefix);
+  return {
+    store: new RedisContextStore({ redis, keys, ttlSeconds: config.context.ttlSeconds, historyTurns: config.context.historyTurns }),
+    queue: new RedisInboundQueue({
+      redis,
+      createConnection: connect,
+      keys,
+      dedupeTtlSeconds: config.queue.dedupeTtlSeconds,
+      lockLeaseMs: config.queue.lockLeaseMs,
+      concurrency: config.queue.concurrency,
+      maxAttempts: config.queue.maxAttempts,
+      logger: queueLogger,
+    }),
+    mailbox: new RedisMailbox({ redis, keys }),
+  };
+}

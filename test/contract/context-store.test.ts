@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import { createKeySpace } from '../../src/context/keys.ts';
+import { MemoryContextStore } from '../../src/context/memory-context-store.ts';
+import { RedisContextStore } from '../../src/context/redis-context-store.ts';
+import { systemClock } from '../../src/ports/clock.ts';
+import { connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
+import { contextStoreContract } from './context-store.contract.ts';
+
+contextStoreContract('memory', {
+  create: async (o) => new MemoryContextStore({ ...o, clock: systemClock }),
+  ttlMs: async () => null,
+  cleanup: async () => {},
+});
+
+const prefix = uniquePrefix('contract');
+const keys = createKeySpace(prefix);
+let redis: Redis | undefined;
+
+contextStoreContract('redis', {
+  create: async (o) => {
+    redis = connectRedis();
+    return new RedisContextStore({ redis, keys, ...o });
+  },
+  ttlMs: async (key) => (redis ? redis.pttl(keys.context(key)) : null),
+  cleanup: async () => {
+    if (!redis) return;
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+    redis = undefined;
+  },
+});
