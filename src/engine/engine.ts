@@ -496,9 +496,8 @@ export class ConversationEngine implements EventSink {
     };
   }
 
-  async #articleHits(articleId: string): Promise<readonly KbHit[]> {
-    const hits = await this.#deps.retriever.search(articleId, { k: 20 });
-    return hits.filter((h) => h.id === articleId);
+  #articleHits(articleId: string): Promise<readonly KbHit[]> {
+    return this.#deps.retriever.article(articleId);
   }
 
   async #touchProfile(event: InboundMessage, context: ConversationContext): Promise<CustomerProfile | null> {

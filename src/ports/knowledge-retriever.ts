@@ -10,6 +10,8 @@ export interface RetrieveOptions {
 /** Searches the knowledge base; scores are comparable with the configured thresholds. */
 export interface KnowledgeRetriever {
   search(query: string, options?: RetrieveOptions): Promise<readonly KbHit[]>;
+  /** The chunks of one article, in order, scored 1 (the customer picked it from a clarifying question). */
+  article(id: string): Promise<readonly KbHit[]>;
 }
 
 export interface AnswerInput {

@@ -54,6 +54,9 @@ export class WordOverlapRetriever implements KnowledgeRetriever {
       .filter((h) => h.score > 0)
       .sort((a, b) => b.score - a.score);
   }
+  async article(id: string): Promise<readonly KbHit[]> {
+    return this.#articles.filter((a) => a.id === id).map((a) => ({ id: a.id, chunkId: `${a.id}#0`, title: a.title, text: a.text, score: 1 }));
+  }
 }
 
 /** Answers with the best hit's text. */

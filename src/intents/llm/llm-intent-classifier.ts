@@ -69,7 +69,7 @@ type PromptVariables = { readonly intents: string; readonly history: string; rea
 function classificationSchema(intentNames: readonly string[]) {
   return z
     .object({
-      intent: z.enum([...intentNames, OUT_OF_SCOPE] as [string, ...string[]]),
+      intent: z.enum([OUT_OF_SCOPE, ...intentNames]),
       confidence: z.number().min(0).max(1),
       sentiment: z.enum(['negative', 'neutral', 'positive']),
       urgency: z.enum(['low', 'normal', 'high']),
@@ -137,9 +137,12 @@ export class LlmIntentClassifier implements IntentClassifier {
     const parsed = this.#schema.safeParse(output);
     if (!parsed.success) {
       this.#logger.debug({ reason: 'malformed_output' }, 'LLM intent classification failed');
-      throw new ClassifierError('intent classification: OpenAI returned output that does not match the schema', {
-        cause: parsed.error,
-      });
+      throw new ClassifierError(
+        'intent classification: OpenAI returned output that does not match the schema',
+        {
+          cause: parsed.error,
+        },
+      );
     }
     return toIntentResult(parsed.data);
   }

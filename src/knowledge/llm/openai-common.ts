@@ -34,7 +34,10 @@ export const OPENAI_DEFAULTS = {
  * backs off 1-2 s before each retry, honours `retry-after` on 429 and also retries output that fails
  * to parse, so each retry costs one more request.
  */
-export function createChatModel(options: OpenAiConnectionOptions, tuning: { temperature: number }): ChatOpenAI {
+export function createChatModel(
+  options: OpenAiConnectionOptions,
+  tuning: { temperature: number },
+): ChatOpenAI {
   const model = options.model ?? OPENAI_DEFAULTS.chatModel;
   return new ChatOpenAI({
     apiKey: options.apiKey,
@@ -52,7 +55,13 @@ function isReasoningModel(model: string): boolean {
 }
 
 /** Why an LLM call failed, in terms operators can act on. */
-export type LlmFailureReason = 'timeout' | 'rate_limited' | 'http_error' | 'connection' | 'malformed_output' | 'unknown';
+export type LlmFailureReason =
+  | 'timeout'
+  | 'rate_limited'
+  | 'http_error'
+  | 'connection'
+  | 'malformed_output'
+  | 'unknown';
 
 /** A classified LLM failure: safe to log (no message text from the provider, which may echo key fragments). */
 export interface LlmFailure {
@@ -76,7 +85,9 @@ export function describeLlmFailure(error: unknown): LlmFailure {
   const status = readNumber(error, 'status');
   if (status === 429) {
     const retryAfterMs = readNumber(error, 'retryAfterMs');
-    return retryAfterMs === undefined ? { reason: 'rate_limited', status } : { reason: 'rate_limited', status, retryAfterMs };
+    return retryAfterMs === undefined
+      ? { reason: 'rate_limited', status }
+      : { reason: 'rate_limited', status, retryAfterMs };
   }
   if (status !== undefined) return { reason: 'http_error', status };
   if (constructorName === 'APIConnectionError') return { reason: 'connection' };

@@ -129,7 +129,10 @@ export class RagAnswerGenerator implements AnswerGenerator {
 
   async #fallBack(input: AnswerInput, failure: LlmFailure, cause: unknown): Promise<KbAnswer> {
     const error = llmFailureToError(failure, 'RAG answer', cause, (m, o) => new RetrievalError(m, o));
-    this.#logger.warn({ code: error.code, ...llmFailureFields(failure) }, 'LLM answer failed; using the fallback answer');
+    this.#logger.warn(
+      { code: error.code, ...llmFailureFields(failure) },
+      'LLM answer failed; using the fallback answer',
+    );
     return this.#fallback.answer(input);
   }
 }
