@@ -56,7 +56,7 @@ export function contextStoreContract(name: string, factory: StoreFactory): void 
     it('does not let callers mutate stored state through returned objects', async () => {
       const key = toConversationKey(ref('d'));
       const written = await store.update(key, (c) => withTurn(c, 'd', 'hello'));
-      (written.history as { text: string }[])[0]!.text = 'tampered';
+      (written.history as unknown as { text: string }[])[0]!.text = 'tampered';
       expect((await store.get(key))?.history[0]?.text).toBe('hello');
     });
 
