@@ -17,13 +17,16 @@ const url = (protocols: readonly string[], what: string) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')}...)`);
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')}...)`,
+    );
 
 const httpUrl = url(['http:', 'https:'], 'http(s)');
 
@@ -196,7 +199,11 @@ export interface Config {
   readonly platforms: readonly PlatformStatus[];
 }
 
-function platformStatus(env: Env, name: PlatformStatus['name'], requires: readonly (keyof Env)[]): PlatformStatus {
+function platformStatus(
+  env: Env,
+  name: PlatformStatus['name'],
+  requires: readonly (keyof Env)[],
+): PlatformStatus {
   const missing = requires.filter((k) => env[k] === undefined);
   return { name, configured: missing.length === 0, missing, requires };
 }
@@ -239,7 +246,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     log: {
       level: env.LOG_LEVEL,
-      pretty: env.LOG_PRETTY === 'on' || (env.LOG_PRETTY === 'auto' && env.NODE_ENV === 'development' && process.stdout.isTTY === true),
+      pretty:
+        env.LOG_PRETTY === 'on' ||
+        (env.LOG_PRETTY === 'auto' && env.NODE_ENV === 'development' && process.stdout.isTTY === true),
     },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     context: { ttlSeconds: env.CONTEXT_TTL_SECONDS, historyTurns: env.HISTORY_TURNS },
@@ -285,7 +294,11 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       apiUrl: env.WHATSAPP_API_URL,
       apiVersion: env.WHATSAPP_API_VERSION,
     },
-    discord: { token: env.DISCORD_TOKEN, supportChannelIds: env.DISCORD_SUPPORT_CHANNEL_IDS, apiUrl: env.DISCORD_API_URL },
+    discord: {
+      token: env.DISCORD_TOKEN,
+      supportChannelIds: env.DISCORD_SUPPORT_CHANNEL_IDS,
+      apiUrl: env.DISCORD_API_URL,
+    },
     botframework: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD },
     platforms,
   };

@@ -34,7 +34,10 @@ export class BotError extends Error {
 export class ConfigError extends BotError {
   readonly issues: readonly { readonly variable: string; readonly problem: string }[];
   constructor(issues: readonly { variable: string; problem: string }[]) {
-    super('config_invalid', `Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.problem}`).join('\n')}`);
+    super(
+      'config_invalid',
+      `Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.problem}`).join('\n')}`,
+    );
     this.issues = issues;
   }
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createSandboxAdapter, type SandboxAdapter } from '../adapters/sandbox/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
+
 import { SandboxDesk } from '../adapters/sandbox/desk.ts';
 import { flows } from '../flows/index.ts';
 import type { Config } from './config.ts';
@@ -18,7 +19,7 @@ import { MemoryMailbox } from './mailbox/memory-mailbox.ts';
 import { RedisMailbox } from './mailbox/redis-mailbox.ts';
 import { createPromMetrics } from './metrics/prom-metrics.ts';
 import type { ChannelAdapter } from './ports/channel-adapter.ts';
-import { systemClock, type Clock } from './ports/clock.ts';
+import { type Clock, systemClock } from './ports/clock.ts';
 import type { ContextStore } from './ports/context-store.ts';
 import type { HandoffDesk } from './ports/handoff-desk.ts';
 import type { HttpRoute } from './ports/http-route.ts';
@@ -60,7 +61,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const logger = overrides.logger ?? createPinoLogger({ level: config.log.level, pretty: config.log.pretty });
   const connections: Redis[] = [];
   const backend = createBackend(config, clock, logger, connections);
-  const understanding = overrides.understanding ?? (await createUnderstanding(config, logger.child({ component: 'understanding' })));
+  const understanding =
+    overrides.understanding ??
+    (await createUnderstanding(config, logger.child({ component: 'understanding' })));
   const { metrics, registry } = createPromMetrics();
 
   const desk: HandoffDesk = new SandboxDesk({ logger: logger.child({ component: 'sandbox-desk' }), clock });
@@ -68,7 +71,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const routes: HttpRoute[] = [...createHealthRoutes({ ping: () => backend.store.ping(), registry })];
 
   let sink: ConversationEngine | undefined;
-  const sinkProxy = { ingest: (...args: Parameters<ConversationEngine['ingest']>) => requireEngine().ingest(...args) };
+  const sinkProxy = {
+    ingest: (...args: Parameters<ConversationEngine['ingest']>) => requireEngine().ingest(...args),
+  };
   const requireEngine = (): ConversationEngine => {
     if (!sink) throw new Error('engine not constructed');
     return sink;
@@ -162,7 +167,11 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
   const queueLogger = logger.child({ component: 'queue' });
   if (!config.redis.url) {
     return {
-      store: new MemoryContextStore({ ttlSeconds: config.context.ttlSeconds, historyTurns: config.context.historyTurns, clock }),
+      store: new MemoryContextStore({
+        ttlSeconds: config.context.ttlSeconds,
+        historyTurns: config.context.historyTurns,
+        clock,
+      }),
       queue: new MemoryInboundQueue({
         dedupeTtlSeconds: config.queue.dedupeTtlSeconds,
         maxAttempts: config.queue.maxAttempts,
@@ -186,7 +195,12 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
   const redis = open(2);
   const keys = createKeySpace(config.redis.prefix);
   return {
-    store: new RedisContextStore({ redis, keys, ttlSeconds: config.context.ttlSeconds, historyTurns: config.context.historyTurns }),
+    store: new RedisContextStore({
+      redis,
+      keys,
+      ttlSeconds: config.context.ttlSeconds,
+      historyTurns: config.context.historyTurns,
+    }),
     queue: new RedisInboundQueue({
       redis,
       createConnection: connect,

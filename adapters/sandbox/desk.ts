@@ -1,9 +1,9 @@
 import type { ConversationContext } from '../../src/model/context.ts';
 import type { InboundMessage } from '../../src/model/inbound-event.ts';
 import type { HandoffTicket, Ownership } from '../../src/model/ownership.ts';
+import type { Clock } from '../../src/ports/clock.ts';
 import type { DeskNotice, HandoffDesk, HandoffRequest } from '../../src/ports/handoff-desk.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import type { Clock } from '../../src/ports/clock.ts';
 
 /** What the sandbox desk shows staff (testers) about one handoff. */
 export interface SandboxDeskCard {
@@ -45,7 +45,10 @@ export class SandboxDesk implements HandoffDesk {
       state: 'waiting_for_human',
       thread: [],
     });
-    this.#logger.info({ ticket: ticket.id, conversation: request.context.key, reason: request.reason }, 'sandbox desk: handoff opened');
+    this.#logger.info(
+      { ticket: ticket.id, conversation: request.context.key, reason: request.reason },
+      'sandbox desk: handoff opened',
+    );
     return ticket;
   }
 
@@ -59,8 +62,15 @@ export class SandboxDesk implements HandoffDesk {
     this.#logger.info({ ticket: ticket.id, state: ownership.state }, 'sandbox desk: handoff updated');
   }
 
-  async notify(ticket: HandoffTicket | null, notice: DeskNotice, context: ConversationContext | null): Promise<void> {
+  async notify(
+    ticket: HandoffTicket | null,
+    notice: DeskNotice,
+    context: ConversationContext | null,
+  ): Promise<void> {
     if (ticket) this.cards.get(ticket.id)?.thread.push({ from: 'desk', text: notice.text });
-    this.#logger.warn({ ticket: ticket?.id, conversation: context?.key, code: notice.code, kind: notice.kind }, notice.text);
+    this.#logger.warn(
+      { ticket: ticket?.id, conversation: context?.key, code: notice.code, kind: notice.kind },
+      notice.text,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TimeoutError } from '../../src/errors.ts';
 import type { TurnDebug } from '../../src/model/context.ts';
 import type { OwnershipState } from '../../src/model/ownership.ts';
 import type { ChannelAdapter, TurnSummary } from '../../src/ports/channel-adapter.ts';
@@ -7,9 +8,8 @@ import type { Clock } from '../../src/ports/clock.ts';
 import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { HttpRoute } from '../../src/ports/http-route.ts';
 import type { Mailbox } from '../../src/ports/mailbox.ts';
-import { TimeoutError } from '../../src/errors.ts';
 import { SANDBOX_CAPABILITIES, SANDBOX_PLATFORM, SANDBOX_TURN_TIMEOUT_MS } from './limits.ts';
-import { parseSandboxRequest, toInboundMessage, type SandboxRequest } from './parse.ts';
+import { parseSandboxRequest, type SandboxRequest, toInboundMessage } from './parse.ts';
 import { renderSandboxReply, type SandboxReply } from './render.ts';
 
 /** The answer of `POST /sandbox/messages`. */
@@ -68,7 +68,9 @@ export function createSandboxAdapter(config: SandboxAdapterConfig): SandboxAdapt
       const item: MailItem = { type: 'reply', reply: renderSandboxReply(envelope.message) };
       const solicited = envelope.replyTo?.startsWith(EVENT_PREFIX) === true;
       await config.mailbox.push(
-        solicited && envelope.replyTo ? eventBox(envelope.replyTo) : conversationBox(envelope.ref.threadOrUser),
+        solicited && envelope.replyTo
+          ? eventBox(envelope.replyTo)
+          : conversationBox(envelope.ref.threadOrUser),
         item,
       );
       return {};
@@ -96,7 +98,8 @@ export function createSandboxAdapter(config: SandboxAdapterConfig): SandboxAdapt
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const remaining = deadline - Date.now();
-      const item = remaining > 0 ? ((await config.mailbox.take(eventBox(eventId), remaining)) as MailItem | null) : null;
+      const item =
+        remaining > 0 ? ((await config.mailbox.take(eventBox(eventId), remaining)) as MailItem | null) : null;
       if (!item) throw new TimeoutError(`the bot did not finish the turn within ${timeoutMs} ms`);
       if (item.type === 'reply') {
         replies.push(item.reply);

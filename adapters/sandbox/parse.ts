@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { InboundMessage } from '../../src/model/inbound-event.ts';
 import { BadRequestError } from '../../src/errors.ts';
+import type { InboundMessage } from '../../src/model/inbound-event.ts';
 import { SANDBOX_PLATFORM, SANDBOX_WORKSPACE } from './limits.ts';
 
 const requestSchema = z.object({
@@ -24,7 +24,8 @@ export function parseSandboxRequest(body: unknown): SandboxRequest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'body';
-    const problem = issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+    const problem =
+      issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
     throw new BadRequestError(`${field}: ${problem ?? 'is invalid'}`);
   }
   if (parsed.data.text.trim() === '' && parsed.data.choice === undefined) {

@@ -20,7 +20,11 @@ export function renderSandboxReply(message: OutboundMessage): SandboxReply {
         choices: message.choices.map((c) => ({ id: c.id, label: c.label })),
       };
     case 'attachment':
-      return { text: [message.text, message.name ? `${message.name}: ${message.url}` : message.url].filter(Boolean).join('\n') };
+      return {
+        text: [message.text, message.name ? `${message.name}: ${message.url}` : message.url]
+          .filter(Boolean)
+          .join('\n'),
+      };
     case 'handoff_notice':
       return { text: message.text };
   }

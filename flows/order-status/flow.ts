@@ -20,17 +20,36 @@ export const orderStatusFlow: Flow = {
   maxRetries: 2,
   start(input: FlowInput): StepResult {
     const orderId = findOrderId(input);
-    if (orderId) return { type: 'done', reply: { text: ORDER_STATUS_COPY.found(orderId) }, slots: { order_id: orderId } };
+    if (orderId)
+      return {
+        type: 'done',
+        reply: { text: ORDER_STATUS_COPY.found(orderId) },
+        slots: { order_id: orderId },
+      };
     return { type: 'continue', nextStep: 'ask_order_id', reply: { text: ORDER_STATUS_COPY.askOrderId } };
   },
   step(stepId: string, input: FlowInput, retries: number): StepResult {
     if (stepId !== 'ask_order_id') return this.start(input);
     const match = ORDER_ID.exec(input.text);
     const orderId = match?.[1]?.toUpperCase();
-    if (orderId) return { type: 'done', reply: { text: ORDER_STATUS_COPY.found(orderId) }, slots: { order_id: orderId } };
+    if (orderId)
+      return {
+        type: 'done',
+        reply: { text: ORDER_STATUS_COPY.found(orderId) },
+        slots: { order_id: orderId },
+      };
     if (retries + 1 >= this.maxRetries) {
-      return { type: 'handoff', reason: 'order id not recognised', reply: { text: ORDER_STATUS_COPY.tooManyTries } };
+      return {
+        type: 'handoff',
+        reason: 'order id not recognised',
+        reply: { text: ORDER_STATUS_COPY.tooManyTries },
+      };
     }
-    return { type: 'continue', nextStep: 'ask_order_id', retry: true, reply: { text: ORDER_STATUS_COPY.invalidOrderId } };
+    return {
+      type: 'continue',
+      nextStep: 'ask_order_id',
+      retry: true,
+      reply: { text: ORDER_STATUS_COPY.invalidOrderId },
+    };
   },
 };

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config.ts';
-import { createRuntime } from '../main.ts';
 import { createPinoLogger } from '../logging/pino-logger.ts';
 import type { SandboxResponse } from '../main.ts';
+import { createRuntime } from '../main.ts';
 
 export interface ChatOptions {
   readonly debug: boolean;
@@ -20,7 +20,11 @@ export async function runChat(config: Config, options: ChatOptions): Promise<voi
   const sandbox = runtime.sandbox;
   if (!sandbox) throw new Error('sandbox channel is not available');
   await runtime.startWorkers();
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY === true,
+  });
   console.log('Chatting with Switchboard. Type a message, a choice number, or /quit.');
   let choices: readonly { id: string; label: string }[] = [];
   try {
@@ -48,7 +52,7 @@ function printResponse(response: SandboxResponse, debug: boolean): readonly { id
     console.log(`bot> ${reply.text.replace(/\n/g, '\n     ')}`);
     if (reply.choices && reply.choices.length > 0) {
       choices = reply.choices;
-      reply.choices.forEach((c, i) => console.log(`     ${i + 1}. ${c.label}`));
+      for (const [i, c] of reply.choices.entries()) console.log(`     ${i + 1}. ${c.label}`);
     }
   }
   if (response.replies.length === 0) console.log(`     (no reply: conversation is ${response.state})`);

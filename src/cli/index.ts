@@ -1,6 +1,6 @@
 import { Command } from 'commander';
+import { type Config, loadConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import { loadConfig, type Config } from '../config.ts';
 
 /**
  * `switchboard` command line: start the bot, chat with it in the terminal, manage
@@ -32,7 +32,11 @@ program
   .command('chat')
   .description('Chat with the bot in the terminal (the sandbox channel over the real engine)')
   .option('--debug', 'show intent, confidence and knowledge-base hits after each reply')
-  .option('--conversation <id>', 'conversation id to use (continue an earlier chat with Redis)', `terminal-${process.pid}`)
+  .option(
+    '--conversation <id>',
+    'conversation id to use (continue an earlier chat with Redis)',
+    `terminal-${process.pid}`,
+  )
   .action(async (options: { debug?: boolean; conversation: string }) => {
     const { runChat } = await import('./chat.ts');
     await runChat(configOrExit(), { debug: options.debug === true, conversationId: options.conversation });

@@ -22,7 +22,11 @@ export function describePlatforms(config: Config): string[] {
         : `  ${label} off  set ${platform.missing.join(', ')} for ${what}`,
     );
   }
-  lines.push(`  store         ${config.redis.url ? `redis (prefix "${config.redis.prefix}")` : 'in-memory (set REDIS_URL for Redis)'}`);
-  lines.push(`  understanding ${config.openai ? `OpenAI (${config.openai.chatModel}) with local fallback` : 'local classifier and embeddings (set OPENAI_API_KEY for OpenAI)'}`);
+  lines.push(
+    `  store         ${config.redis.url ? `redis (prefix "${config.redis.prefix}")` : 'in-memory (set REDIS_URL for Redis)'}`,
+  );
+  lines.push(
+    `  understanding ${config.openai ? `OpenAI (${config.openai.chatModel}) with local fallback` : 'local classifier and embeddings (set OPENAI_API_KEY for OpenAI)'}`,
+  );
   return lines;
 }

@@ -6,7 +6,9 @@ import { describePlatforms } from './platform-report.ts';
 export async function runStart(config: Config): Promise<void> {
   const runtime = await createRuntime(config);
   const port = await runtime.start();
-  console.log(`Switchboard listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`);
+  console.log(
+    `Switchboard listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`,
+  );
   for (const line of describePlatforms(config)) console.log(line);
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

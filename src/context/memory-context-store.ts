@@ -68,7 +68,10 @@ export class MemoryContextStore implements ContextStore {
   }
 
   #write<T>(map: Map<string, Entry<T>>, key: string, value: T): T {
-    map.set(key, { value: structuredClone(value), expiresAt: this.#config.clock.now() + this.#config.ttlSeconds * 1000 });
+    map.set(key, {
+      value: structuredClone(value),
+      expiresAt: this.#config.clock.now() + this.#config.ttlSeconds * 1000,
+    });
     return structuredClone(value);
   }
 }

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
+import { StoreConflictError, StoreUnavailableError } from '../errors.ts';
 import type { ConversationContext, CustomerProfile } from '../model/context.ts';
 import type { ConversationKey } from '../model/conversation-key.ts';
 import type { ContextStore, Mutation } from '../ports/context-store.ts';
-import { StoreConflictError, StoreUnavailableError } from '../errors.ts';
 import type { KeySpace } from './keys.ts';
 import { boundHistory, decodeContext, decodeProfile } from './schema.ts';
 
@@ -86,7 +86,13 @@ export class RedisContextStore implements ContextStore {
       const next = mutate(json ? decode(json) : null);
       const nextVersion = String(Number(version ?? '0') + 1);
       const ok = await this.#call(() =>
-        this.#redis.sbCas(redisKey, version ?? '', nextVersion, JSON.stringify(next), this.#config.ttlSeconds * 1000),
+        this.#redis.sbCas(
+          redisKey,
+          version ?? '',
+          nextVersion,
+          JSON.stringify(next),
+          this.#config.ttlSeconds * 1000,
+        ),
       );
       if (ok === 1) return next;
       // Lost the race: back off a little (jittered) so hot keys do not livelock.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { StoreUnavailableError } from '../errors.ts';
 import { CONTEXT_SCHEMA_VERSION, type ConversationContext, type CustomerProfile } from '../model/context.ts';
 import { OWNERSHIP_STATES } from '../model/ownership.ts';
-import { StoreUnavailableError } from '../errors.ts';
 
 /**
  * Decoding of stored records. Records carry `schema`; older versions are migrated
@@ -20,9 +20,12 @@ const storedProfile = z.looseObject({ schema: z.number().int(), id: z.string(), 
 export function decodeContext(json: string): ConversationContext {
   const value: unknown = JSON.parse(json);
   const parsed = storedContext.safeParse(value);
-  if (!parsed.success) throw new StoreUnavailableError(`stored context is malformed: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new StoreUnavailableError(`stored context is malformed: ${parsed.error.message}`);
   if (parsed.data.schema > CONTEXT_SCHEMA_VERSION) {
-    throw new StoreUnavailableError(`stored context has schema ${parsed.data.schema}; this build reads up to ${CONTEXT_SCHEMA_VERSION}`);
+    throw new StoreUnavailableError(
+      `stored context has schema ${parsed.data.schema}; this build reads up to ${CONTEXT_SCHEMA_VERSION}`,
+    );
   }
   return value as ConversationContext;
 }
@@ -30,7 +33,8 @@ export function decodeContext(json: string): ConversationContext {
 export function decodeProfile(json: string): CustomerProfile {
   const value: unknown = JSON.parse(json);
   const parsed = storedProfile.safeParse(value);
-  if (!parsed.success) throw new StoreUnavailableError(`stored profile is malformed: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new StoreUnavailableError(`stored profile is malformed: ${parsed.error.message}`);
   return value as CustomerProfile;
 }
 

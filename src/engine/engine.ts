@@ -1,7 +1,13 @@
+import { BotError, InvalidTransitionError, NotSupportedError, ReplyWindowClosedError } from '../errors.ts';
 import type { ConversationContext, CustomerProfile, HistoryEntry, TurnDebug } from '../model/context.ts';
-import { toConversationKey, type ConversationKey } from '../model/conversation-key.ts';
-import type { InboundAction, InboundEvent, InboundMessage, InboundSystemEvent } from '../model/inbound-event.ts';
-import { outboundText, type Choice, type OutboundMessage } from '../model/outbound-message.ts';
+import { type ConversationKey, toConversationKey } from '../model/conversation-key.ts';
+import type {
+  InboundAction,
+  InboundEvent,
+  InboundMessage,
+  InboundSystemEvent,
+} from '../model/inbound-event.ts';
+import { type Choice, type OutboundMessage, outboundText } from '../model/outbound-message.ts';
 import type { Ownership, OwnershipState, OwnershipTransition } from '../model/ownership.ts';
 import type { IntentResult, KbHit } from '../model/understanding.ts';
 import type { ChannelAdapter } from '../ports/channel-adapter.ts';
@@ -14,8 +20,7 @@ import type { EnqueueResult, InboundQueue } from '../ports/inbound-queue.ts';
 import type { IntentClassifier } from '../ports/intent-classifier.ts';
 import type { AnswerGenerator, KnowledgeRetriever } from '../ports/knowledge-retriever.ts';
 import type { Logger } from '../ports/logger.ts';
-import { noopMetrics, type EngineMetrics } from '../ports/metrics.ts';
-import { BotError, InvalidTransitionError, NotSupportedError, ReplyWindowClosedError } from '../errors.ts';
+import { type EngineMetrics, noopMetrics } from '../ports/metrics.ts';
 import { COPY, ENGINE_CHOICES } from './copy.ts';
 import { decideHandoff } from './handoff-policy.ts';
 import { isHumanOwned, transition } from './ownership.ts';
@@ -161,10 +166,15 @@ export class ConversationEngine implements EventSink {
     }
 
     const adapter = this.#adapter(event.ref.platform);
-    adapter.startTyping?.(event.ref).catch((error: unknown) => turn.log.debug({ err: error }, 'typing indicator failed'));
+    adapter
+      .startTyping?.(event.ref)
+      .catch((error: unknown) => turn.log.debug({ err: error }, 'typing indicator failed'));
 
     const choiceId = event.choiceId ?? matchTypedChoice(event.text, context.pendingChoices);
-    const understanding = await this.#deps.classifier.classify({ text: event.text, history: context.history });
+    const understanding = await this.#deps.classifier.classify({
+      text: event.text,
+      history: context.history,
+    });
     turn.debug = {
       eventId: event.id,
       intent: understanding.intent,
@@ -215,7 +225,15 @@ export class ConversationEngine implements EventSink {
       case 'flow': {
         turn.debug = { ...turn.debug, route: 'flow', flow: route.flow.id };
         const input = this.#flowInput(event, choiceId, understanding, context, adapter);
-        await this.#applyFlowResult(turn, route.flow, route.flow.start(input), context, profile, understanding, true);
+        await this.#applyFlowResult(
+          turn,
+          route.flow,
+          route.flow.start(input),
+          context,
+          profile,
+          understanding,
+          true,
+        );
         return;
       }
       case 'article':
@@ -225,8 +243,12 @@ export class ConversationEngine implements EventSink {
     }
 
     const query = route.type === 'article' ? null : event.text;
-    const hits = query === null ? [] : await this.#deps.retriever.search(query, { k: this.#deps.settings.kbResults });
-    turn.debug = { ...turn.debug, kb: hits.map((h) => ({ id: h.id, title: h.title, score: round(h.score) })) };
+    const hits =
+      query === null ? [] : await this.#deps.retriever.search(query, { k: this.#deps.settings.kbResults });
+    turn.debug = {
+      ...turn.debug,
+      kb: hits.map((h) => ({ id: h.id, title: h.title, score: round(h.score) })),
+    };
     const outcome =
       route.type === 'article'
         ? { type: 'answer' as const, hits: await this.#articleHits(route.articleId) }
@@ -305,7 +327,9 @@ export class ConversationEngine implements EventSink {
     const choices = result.reply.choices ?? [];
     this.#reply(
       turn,
-      choices.length > 0 ? { kind: 'choices', text: result.reply.text, choices } : { kind: 'text', text: result.reply.text },
+      choices.length > 0
+        ? { kind: 'choices', text: result.reply.text, choices }
+        : { kind: 'text', text: result.reply.text },
     );
     turn.changes = { ...turn.changes, slots, pendingChoices: choices, failedTurns: 0 };
     turn.debug = turn.debug ? { ...turn.debug, route: 'flow', flow: flow.id } : null;
@@ -315,7 +339,14 @@ export class ConversationEngine implements EventSink {
         const retries = result.retry ? (previous?.retries ?? 0) + 1 : 0;
         turn.changes = {
           ...turn.changes,
-          flow: { flowId: flow.id, stepId: result.nextStep, slots: result.slots ?? {}, retries, startedAt: previous?.startedAt ?? now, updatedAt: now },
+          flow: {
+            flowId: flow.id,
+            stepId: result.nextStep,
+            slots: result.slots ?? {},
+            retries,
+            startedAt: previous?.startedAt ?? now,
+            updatedAt: now,
+          },
         };
         return;
       }
@@ -362,11 +393,16 @@ export class ConversationEngine implements EventSink {
       switch (action.type) {
         case 'claim':
           this.#move(turn, 'human', actor, 'claimed');
-          turn.ownership = { ...turn.ownership, ...(turn.ownership.ticket ? { ticket: { ...turn.ownership.ticket, assignee: actor } } : {}) };
+          turn.ownership = {
+            ...turn.ownership,
+            ...(turn.ownership.ticket ? { ticket: { ...turn.ownership.ticket, assignee: actor } } : {}),
+          };
           break;
         case 'staff_reply':
-          if (turn.ownership.state === 'waiting_for_human') this.#move(turn, 'human', actor, 'first staff reply');
-          if (turn.ownership.state !== 'human') throw new InvalidTransitionError(turn.ownership.state, 'staff reply');
+          if (turn.ownership.state === 'waiting_for_human')
+            this.#move(turn, 'human', actor, 'first staff reply');
+          if (turn.ownership.state !== 'human')
+            throw new InvalidTransitionError(turn.ownership.state, 'staff reply');
           this.#reply(turn, { kind: 'text', text: action.text });
           break;
         case 'escalate': {
@@ -374,11 +410,15 @@ export class ConversationEngine implements EventSink {
             throw new InvalidTransitionError(turn.ownership.state, 'escalated');
           }
           const ticket = turn.ownership.ticket;
-          turn.ownership = { ...turn.ownership, ticket: { ...ticket, escalationLevel: ticket.escalationLevel + 1 } };
+          turn.ownership = {
+            ...turn.ownership,
+            ticket: { ...ticket, escalationLevel: ticket.escalationLevel + 1 },
+          };
           break;
         }
         case 'resolve':
-          if (turn.ownership.state === 'waiting_for_human') this.#move(turn, 'human', actor, 'resolved without claim');
+          if (turn.ownership.state === 'waiting_for_human')
+            this.#move(turn, 'human', actor, 'resolved without claim');
           this.#move(turn, 'resolved', actor, action.note ?? 'resolved by staff');
           this.#reply(turn, { kind: 'handoff_notice', text: COPY.resolved, state: 'resolved' });
           break;
@@ -386,13 +426,17 @@ export class ConversationEngine implements EventSink {
     } catch (error) {
       if (error instanceof InvalidTransitionError) {
         // A stale button or a double click: nothing to do, and nothing to retry.
-        turn.log.warn({ action: action.type, state: turn.ownership.state }, 'desk action does not apply in this state');
+        turn.log.warn(
+          { action: action.type, state: turn.ownership.state },
+          'desk action does not apply in this state',
+        );
         return;
       }
       throw error;
     }
     const lifecycle = { claim: 'claimed', resolve: 'resolved', escalate: 'escalated' } as const;
-    if (action.type in lifecycle) this.#metrics.handoff(event.ref.platform, lifecycle[action.type as keyof typeof lifecycle]);
+    if (action.type in lifecycle)
+      this.#metrics.handoff(event.ref.platform, lifecycle[action.type as keyof typeof lifecycle]);
     const ticket = turn.ownership.ticket;
     if (ticket && action.type !== 'staff_reply') {
       await this.#deps.desk.update(ticket, turn.ownership, { ...context, ownership: turn.ownership });
@@ -422,7 +466,12 @@ export class ConversationEngine implements EventSink {
     const adapter = this.#adapter(turn.event.ref.platform);
     for (const [index, message] of turn.replies.entries()) {
       try {
-        await adapter.send({ ref: turn.event.ref, message, idempotencyKey: `${turn.event.id}:${index}`, replyTo: turn.event.id });
+        await adapter.send({
+          ref: turn.event.ref,
+          message,
+          idempotencyKey: `${turn.event.id}:${index}`,
+          replyTo: turn.event.id,
+        });
         this.#metrics.outbound(turn.event.ref.platform, message.kind, true);
       } catch (error) {
         this.#metrics.outbound(turn.event.ref.platform, message.kind, false);
@@ -430,7 +479,11 @@ export class ConversationEngine implements EventSink {
           // Permanent for this message: retrying the turn cannot help, so tell staff instead.
           await this.#deps.desk.notify(
             turn.ownership.ticket ?? null,
-            { kind: 'delivery_failed', text: `Could not deliver: ${outboundText(message)}`, code: error.code },
+            {
+              kind: 'delivery_failed',
+              text: `Could not deliver: ${outboundText(message)}`,
+              code: error.code,
+            },
             context,
           );
           turn.log.warn({ code: error.code }, 'reply not deliverable; staff notified');
@@ -438,7 +491,8 @@ export class ConversationEngine implements EventSink {
         }
         throw error;
       }
-      const role = message.kind === 'handoff_notice' ? 'system' : turn.event.kind === 'action' ? 'staff' : 'bot';
+      const role =
+        message.kind === 'handoff_notice' ? 'system' : turn.event.kind === 'action' ? 'staff' : 'bot';
       turn.history.push({ role, text: outboundText(message), at: this.#deps.clock.now() });
     }
   }
@@ -506,7 +560,11 @@ export class ConversationEngine implements EventSink {
       schema: 1,
       id: context.customerId,
       platformIds: { ...(current?.platformIds ?? {}), [event.ref.platform]: event.from.id },
-      ...(event.from.name ? { displayName: event.from.name } : current?.displayName ? { displayName: current.displayName } : {}),
+      ...(event.from.name
+        ? { displayName: event.from.name }
+        : current?.displayName
+          ? { displayName: current.displayName }
+          : {}),
       firstSeen: current?.firstSeen ?? now,
       lastSeen: now,
       messageCount: (current?.messageCount ?? 0) + 1,

@@ -13,7 +13,9 @@ export interface HandoffPolicyInput {
   readonly choseHuman: boolean;
 }
 
-export type HandoffDecision = { readonly handoff: false } | { readonly handoff: true; readonly reason: string };
+export type HandoffDecision =
+  | { readonly handoff: false }
+  | { readonly handoff: true; readonly reason: string };
 
 /**
  * Decides whether to hand the conversation to staff. Pure, so every rule is

@@ -1,5 +1,5 @@
-import type { Ownership, OwnershipState, OwnershipTransition } from '../model/ownership.ts';
 import { InvalidTransitionError } from '../errors.ts';
+import type { Ownership, OwnershipState, OwnershipTransition } from '../model/ownership.ts';
 
 /** The only moves the engine allows: `bot → waiting_for_human → human → resolved → bot`. */
 const ALLOWED: Readonly<Record<OwnershipState, readonly OwnershipState[]>> = {
@@ -29,9 +29,18 @@ export interface TransitionInput {
  * Applies one transition, returning the new ownership and the audit record.
  * @throws InvalidTransitionError for a move the cycle does not allow.
  */
-export function transition(current: Ownership, input: TransitionInput): { ownership: Ownership; record: OwnershipTransition } {
+export function transition(
+  current: Ownership,
+  input: TransitionInput,
+): { ownership: Ownership; record: OwnershipTransition } {
   if (!canTransition(current.state, input.to)) throw new InvalidTransitionError(current.state, input.to);
-  const record: OwnershipTransition = { from: current.state, to: input.to, by: input.by, at: input.at, reason: input.reason };
+  const record: OwnershipTransition = {
+    from: current.state,
+    to: input.to,
+    by: input.by,
+    at: input.at,
+    reason: input.reason,
+  };
   // The ticket stays attached through `resolved` so late desk updates can find the card; it is dropped when the bot resumes.
   const { ticket, ...rest } = current;
   const ownership: Ownership =

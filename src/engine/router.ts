@@ -1,5 +1,5 @@
-import type { Flow } from '../ports/flow.ts';
 import type { IntentResult, KbHit } from '../model/understanding.ts';
+import type { Flow } from '../ports/flow.ts';
 import { ENGINE_CHOICES } from './copy.ts';
 
 /** Intents the engine answers itself, without the knowledge base. */

@@ -1,4 +1,10 @@
-import { CONTEXT_SCHEMA_VERSION, type ConversationContext, type FlowState, type HistoryEntry, type TurnDebug } from '../model/context.ts';
+import {
+  CONTEXT_SCHEMA_VERSION,
+  type ConversationContext,
+  type FlowState,
+  type HistoryEntry,
+  type TurnDebug,
+} from '../model/context.ts';
 import type { ConversationKey } from '../model/conversation-key.ts';
 import type { ConversationRef } from '../model/conversation-ref.ts';
 import type { Choice } from '../model/outbound-message.ts';
@@ -25,7 +31,12 @@ export interface TurnChanges {
   readonly lastInboundAt?: number;
 }
 
-export function newContext(key: ConversationKey, ref: ConversationRef, customerId: string, now: number): ConversationContext {
+export function newContext(
+  key: ConversationKey,
+  ref: ConversationRef,
+  customerId: string,
+  now: number,
+): ConversationContext {
   return {
     schema: CONTEXT_SCHEMA_VERSION,
     key,
@@ -45,7 +56,11 @@ export function newContext(key: ConversationKey, ref: ConversationRef, customerI
   };
 }
 
-export function applyTurnChanges(current: ConversationContext, changes: TurnChanges, now: number): ConversationContext {
+export function applyTurnChanges(
+  current: ConversationContext,
+  changes: TurnChanges,
+  now: number,
+): ConversationContext {
   return {
     ...current,
     schema: CONTEXT_SCHEMA_VERSION,

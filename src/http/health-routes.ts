@@ -40,7 +40,11 @@ export function createHealthRoutes(options: { ping: () => Promise<void>; registr
  * Placeholder for a platform endpoint whose adapter is off: answers 404 and says
  * which variables switch it on, so a misconfigured webhook is obvious from its logs.
  */
-export function createDisabledPlatformRoute(path: string, platform: string, missing: readonly string[]): HttpRoute {
+export function createDisabledPlatformRoute(
+  path: string,
+  platform: string,
+  missing: readonly string[],
+): HttpRoute {
   return {
     method: 'ANY',
     path,

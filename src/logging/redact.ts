@@ -25,12 +25,19 @@ export function scrubLogRecord(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPhoneNumbers(value);
   if (Array.isArray(value)) return value.map((v) => scrubLogRecord(v, depth + 1));
   if (value instanceof Error) {
-    return { type: value.name, message: maskPhoneNumbers(value.message), code: (value as { code?: unknown }).code };
+    return {
+      type: value.name,
+      message: maskPhoneNumbers(value.message),
+      code: (value as { code?: unknown }).code,
+    };
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : scrubLogRecord(v, depth + 1);
+      out[k] =
+        SECRET_FIELD.test(k) && v !== undefined && v !== null && v !== ''
+          ? '[redacted]'
+          : scrubLogRecord(v, depth + 1);
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Mailbox } from '../ports/mailbox.ts';
 import type { KeySpace } from '../context/keys.ts';
+import type { Mailbox } from '../ports/mailbox.ts';
 
 export interface RedisMailboxConfig {
   readonly redis: Redis;
@@ -24,7 +24,11 @@ export class RedisMailbox implements Mailbox {
 
   async push(box: string, item: unknown): Promise<void> {
     const key = this.#config.keys.mailbox(box);
-    await this.#config.redis.multi().rpush(key, JSON.stringify(item)).expire(key, this.#config.ttlSeconds ?? 300).exec();
+    await this.#config.redis
+      .multi()
+      .rpush(key, JSON.stringify(item))
+      .expire(key, this.#config.ttlSeconds ?? 300)
+      .exec();
   }
 
   async take(box: string, timeoutMs: number): Promise<unknown> {

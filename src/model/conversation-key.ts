@@ -1,5 +1,5 @@
-import type { ConversationRef } from './conversation-ref.ts';
 import { InvalidConversationKeyError } from '../errors.ts';
+import type { ConversationRef } from './conversation-ref.ts';
 
 /**
  * One string per conversation: `platform:workspace:channel:thread-or-user`.
@@ -18,7 +18,9 @@ export function toConversationKey(ref: ConversationRef): ConversationKey {
       throw new InvalidConversationKeyError(`conversation ref field "${field}" must be a non-empty string`);
     }
   }
-  return [ref.platform, ref.workspace, ref.channel, ref.threadOrUser].map(encodePart).join(':') as ConversationKey;
+  return [ref.platform, ref.workspace, ref.channel, ref.threadOrUser]
+    .map(encodePart)
+    .join(':') as ConversationKey;
 }
 
 /** Parses a conversation key back into its reference; throws on a malformed key. */
@@ -27,6 +29,11 @@ export function parseConversationKey(key: string): ConversationRef {
   if (parts.length !== 4 || parts.some((p) => p.length === 0)) {
     throw new InvalidConversationKeyError(`conversation key "${key}" must have 4 non-empty parts`);
   }
-  const [platform, workspace, channel, threadOrUser] = parts.map(decodePart) as [string, string, string, string];
+  const [platform, workspace, channel, threadOrUser] = parts.map(decodePart) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   return { platform, workspace, channel, threadOrUser };
 }

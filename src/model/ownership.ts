@@ -4,7 +4,12 @@
  */
 export type OwnershipState = 'bot' | 'waiting_for_human' | 'human' | 'resolved';
 
-export const OWNERSHIP_STATES = ['bot', 'waiting_for_human', 'human', 'resolved'] as const satisfies readonly OwnershipState[];
+export const OWNERSHIP_STATES = [
+  'bot',
+  'waiting_for_human',
+  'human',
+  'resolved',
+] as const satisfies readonly OwnershipState[];
 
 /** One recorded change of owner: who, when, why. */
 export interface OwnershipTransition {

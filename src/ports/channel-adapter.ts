@@ -1,8 +1,8 @@
 import type { Capabilities } from '../model/capabilities.ts';
+import type { TurnDebug } from '../model/context.ts';
 import type { ConversationRef } from '../model/conversation-ref.ts';
 import type { OutboundEnvelope } from '../model/outbound-message.ts';
 import type { OwnershipState } from '../model/ownership.ts';
-import type { TurnDebug } from '../model/context.ts';
 
 export interface SendReceipt {
   /** Platform id of the sent message (wamid, Slack ts, Discord message id), when there is one. */

@@ -1,5 +1,5 @@
-import type { Choice } from '../model/outbound-message.ts';
 import type { Capabilities } from '../model/capabilities.ts';
+import type { Choice } from '../model/outbound-message.ts';
 import type { IntentResult } from '../model/understanding.ts';
 
 /** What a flow step sees. Everything is data: flows never do I/O themselves. */
@@ -18,9 +18,20 @@ export interface FlowReply {
 
 /** The outcome of one step. */
 export type StepResult =
-  | { readonly type: 'continue'; readonly reply: FlowReply; readonly nextStep: string; readonly slots?: Readonly<Record<string, string>>; readonly retry?: boolean }
+  | {
+      readonly type: 'continue';
+      readonly reply: FlowReply;
+      readonly nextStep: string;
+      readonly slots?: Readonly<Record<string, string>>;
+      readonly retry?: boolean;
+    }
   | { readonly type: 'done'; readonly reply: FlowReply; readonly slots?: Readonly<Record<string, string>> }
-  | { readonly type: 'handoff'; readonly reply: FlowReply; readonly reason: string; readonly slots?: Readonly<Record<string, string>> };
+  | {
+      readonly type: 'handoff';
+      readonly reply: FlowReply;
+      readonly reason: string;
+      readonly slots?: Readonly<Record<string, string>>;
+    };
 
 /**
  * A multi-turn flow: data plus pure steps. `start` runs when an intent triggers it;

@@ -28,8 +28,16 @@ export interface DeskNotice {
  */
 export interface HandoffDesk {
   open(request: HandoffRequest): Promise<HandoffTicket>;
-  relayCustomerMessage(ticket: HandoffTicket, message: InboundMessage, context: ConversationContext): Promise<void>;
+  relayCustomerMessage(
+    ticket: HandoffTicket,
+    message: InboundMessage,
+    context: ConversationContext,
+  ): Promise<void>;
   /** The ownership changed (claimed, escalated, resolved): update the card. */
   update(ticket: HandoffTicket, ownership: Ownership, context: ConversationContext): Promise<void>;
-  notify(ticket: HandoffTicket | null, notice: DeskNotice, context: ConversationContext | null): Promise<void>;
+  notify(
+    ticket: HandoffTicket | null,
+    notice: DeskNotice,
+    context: ConversationContext | null,
+  ): Promise<void>;
 }

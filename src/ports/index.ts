@@ -1,6 +1,7 @@
 export * from './channel-adapter.ts';
 export * from './clock.ts';
 export * from './context-store.ts';
+export * from './event-sink.ts';
 export * from './flow.ts';
 export * from './handoff-desk.ts';
 export * from './http-route.ts';
@@ -9,5 +10,4 @@ export * from './intent-classifier.ts';
 export * from './knowledge-retriever.ts';
 export * from './logger.ts';
 export * from './mailbox.ts';
-export * from './event-sink.ts';
 export * from './metrics.ts';

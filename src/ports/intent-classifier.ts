@@ -1,5 +1,5 @@
-import type { IntentResult } from '../model/understanding.ts';
 import type { HistoryEntry } from '../model/context.ts';
+import type { IntentResult } from '../model/understanding.ts';
 
 export interface ClassifyInput {
   readonly text: string;

@@ -1,5 +1,5 @@
-import type { KbAnswer, KbHit } from '../model/understanding.ts';
 import type { HistoryEntry } from '../model/context.ts';
+import type { KbAnswer, KbHit } from '../model/understanding.ts';
 
 export interface RetrieveOptions {
   /** How many hits to return at most. */

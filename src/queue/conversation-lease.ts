@@ -44,16 +44,19 @@ export class LeaseManager {
     const ok = await this.#redis.set(key, token, 'PX', this.#leaseMs, 'NX');
     if (ok !== 'OK') return null;
     let held = true;
-    const timer = setInterval(() => {
-      this.#redis
-        .sbLeaseRenew(key, token, this.#leaseMs)
-        .then((renewed) => {
-          if (renewed !== 1) held = false;
-        })
-        .catch(() => {
-          // A failed renewal is not a lost lease yet; the next tick tries again.
-        });
-    }, Math.max(100, Math.floor(this.#leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.#redis
+          .sbLeaseRenew(key, token, this.#leaseMs)
+          .then((renewed) => {
+            if (renewed !== 1) held = false;
+          })
+          .catch(() => {
+            // A failed renewal is not a lost lease yet; the next tick tries again.
+          });
+      },
+      Math.max(100, Math.floor(this.#leaseMs / 3)),
+    );
     timer.unref();
     return {
       key,

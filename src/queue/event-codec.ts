@@ -1,5 +1,5 @@
+import { type ConversationKey, toConversationKey } from '../model/conversation-key.ts';
 import type { InboundEvent } from '../model/inbound-event.ts';
-import { toConversationKey, type ConversationKey } from '../model/conversation-key.ts';
 
 /** Serialises an event for durable storage. `raw` is kept: the adapter may need it later. */
 export function encodeEvent(event: InboundEvent): string {

@@ -90,7 +90,10 @@ export class MemoryInboundQueue implements InboundQueue {
       } catch (error) {
         if (attempt >= this.#config.maxAttempts) {
           this.deadLetters.push({ event, error });
-          this.#config.logger.error({ err: error, eventId: event.id, attempts: attempt }, 'turn failed; dead-lettered');
+          this.#config.logger.error(
+            { err: error, eventId: event.id, attempts: attempt },
+            'turn failed; dead-lettered',
+          );
           await this.#onDeadLetter?.(event, error).catch((e: unknown) =>
             this.#config.logger.error({ err: e }, 'dead-letter handler failed'),
           );

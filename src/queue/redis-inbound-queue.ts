@@ -1,12 +1,12 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { KeySpace } from '../context/keys.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import type { InboundEvent } from '../model/inbound-event.ts';
 import type { DeadLetterHandler, EnqueueResult, EventHandler, InboundQueue } from '../ports/inbound-queue.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { KeySpace } from '../context/keys.ts';
-import { StoreUnavailableError } from '../errors.ts';
+import { type Lease, LeaseManager } from './conversation-lease.ts';
 import { decodeEvent, encodeEvent, eventKey } from './event-codec.ts';
-import { LeaseManager, type Lease } from './conversation-lease.ts';
 import { backoffMs, sleep } from './retry.ts';
 
 export interface RedisInboundQueueConfig {
@@ -44,7 +44,14 @@ return 1`;
 
 type QueueRedis = Redis & {
   sbIngest(dedupeKey: string, inboxKey: string, ttlMs: number, payload: string): Promise<number>;
-  sbAck(lockKey: string, inboxKey: string, deadKey: string, token: string, head: string, dead: string): Promise<number>;
+  sbAck(
+    lockKey: string,
+    inboxKey: string,
+    deadKey: string,
+    token: string,
+    head: string,
+    dead: string,
+  ): Promise<number>;
 };
 
 interface DrainJob {
@@ -137,7 +144,13 @@ export class RedisInboundQueue implements InboundQueue {
 
   async idle(): Promise<void> {
     for (;;) {
-      const counts = await this.#queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      const counts = await this.#queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+        'waiting-children',
+      );
       const pending = Object.values(counts).reduce((a, b) => a + b, 0);
       if (pending === 0 && this.#inFlight === 0) return;
       await sleep(20);
@@ -185,7 +198,10 @@ export class RedisInboundQueue implements InboundQueue {
         dead,
       );
       if (acked === -1) {
-        this.#config.logger.warn({ conversation: key }, 'conversation lease lost mid-drain; another worker continues');
+        this.#config.logger.warn(
+          { conversation: key },
+          'conversation lease lost mid-drain; another worker continues',
+        );
         return;
       }
     }
@@ -201,12 +217,19 @@ export class RedisInboundQueue implements InboundQueue {
         return '';
       } catch (error) {
         if (attempt >= this.#config.maxAttempts) {
-          this.#config.logger.error({ err: error, eventId: event.id, attempts: attempt }, 'turn failed; dead-lettered');
+          this.#config.logger.error(
+            { err: error, eventId: event.id, attempts: attempt },
+            'turn failed; dead-lettered',
+          );
           await this.#onDeadLetter?.(event, error).catch((e: unknown) =>
             this.#config.logger.error({ err: e }, 'dead-letter handler failed'),
           );
           const code = (error as { code?: unknown }).code;
-          return JSON.stringify({ event, error: typeof code === 'string' ? code : 'unknown', at: Date.now() });
+          return JSON.stringify({
+            event,
+            error: typeof code === 'string' ? code : 'unknown',
+            at: Date.now(),
+          });
         }
         this.#config.logger.warn({ err: error, eventId: event.id, attempt }, 'turn failed; retrying');
         await sleep(backoffMs(attempt, this.#config.retryBaseMs ?? 200, 5_000));

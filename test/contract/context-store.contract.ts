@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toConversationKey } from '../../src/model/conversation-key.ts';
-import type { ConversationContext } from '../../src/model/context.ts';
-import type { ContextStore } from '../../src/ports/context-store.ts';
 import { newContext } from '../../src/engine/turn-changes.ts';
+import type { ConversationContext } from '../../src/model/context.ts';
+import { toConversationKey } from '../../src/model/conversation-key.ts';
+import type { ContextStore } from '../../src/ports/context-store.ts';
 
 export interface StoreFactory {
   create(options: { ttlSeconds: number; historyTurns: number }): Promise<ContextStore>;
@@ -48,7 +48,12 @@ export function contextStoreContract(name: string, factory: StoreFactory): void 
       const key = toConversationKey(ref('c'));
       await store.update(key, (c) => ({ ...withTurn(c, 'c', 'start'), failedTurns: 0 }));
       await Promise.all(
-        Array.from({ length: 25 }, () => store.update(key, (c) => ({ ...(c ?? withTurn(null, 'c', 'x')), failedTurns: (c?.failedTurns ?? 0) + 1 }))),
+        Array.from({ length: 25 }, () =>
+          store.update(key, (c) => ({
+            ...(c ?? withTurn(null, 'c', 'x')),
+            failedTurns: (c?.failedTurns ?? 0) + 1,
+          })),
+        ),
       );
       expect((await store.get(key))?.failedTurns).toBe(25);
     });

@@ -1,6 +1,10 @@
 import type { IntentResult, KbAnswer, KbHit } from '../../src/model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
-import type { AnswerGenerator, AnswerInput, KnowledgeRetriever } from '../../src/ports/knowledge-retriever.ts';
+import type {
+  AnswerGenerator,
+  AnswerInput,
+  KnowledgeRetriever,
+} from '../../src/ports/knowledge-retriever.ts';
 
 const NEUTRAL = { sentiment: 'neutral', urgency: 'normal', humanRequested: false, language: 'en' } as const;
 
@@ -48,14 +52,17 @@ export class WordOverlapRetriever implements KnowledgeRetriever {
     return this.#articles
       .map((a) => {
         const haystack = `${a.id} ${a.title} ${a.text}`.toLowerCase();
-        const score = words.length === 0 ? 0 : words.filter((w) => haystack.includes(w)).length / words.length;
+        const score =
+          words.length === 0 ? 0 : words.filter((w) => haystack.includes(w)).length / words.length;
         return { id: a.id, chunkId: `${a.id}#0`, title: a.title, text: a.text, score };
       })
       .filter((h) => h.score > 0)
       .sort((a, b) => b.score - a.score);
   }
   async article(id: string): Promise<readonly KbHit[]> {
-    return this.#articles.filter((a) => a.id === id).map((a) => ({ id: a.id, chunkId: `${a.id}#0`, title: a.title, text: a.text, score: 1 }));
+    return this.#articles
+      .filter((a) => a.id === id)
+      .map((a) => ({ id: a.id, chunkId: `${a.id}#0`, title: a.title, text: a.text, score: 1 }));
   }
 }
 
@@ -64,11 +71,24 @@ export class FirstHitAnswerer implements AnswerGenerator {
   async answer(input: AnswerInput): Promise<KbAnswer> {
     const best = input.hits[0];
     if (!best) return { text: 'I don’t know.', citations: [], grounded: false, source: 'fake' };
-    return { text: best.text, citations: [{ id: best.id, title: best.title }], grounded: true, source: 'fake' };
+    return {
+      text: best.text,
+      citations: [{ id: best.id, title: best.title }],
+      grounded: true,
+      source: 'fake',
+    };
   }
 }
 
 export const SAMPLE_ARTICLES: readonly FakeArticle[] = [
-  { id: 'reset-password', title: 'Reset your password', text: 'Use the Forgot password link on the sign-in page to reset your password.' },
-  { id: 'double-charge', title: 'Charged twice', text: 'A duplicate charge is usually a pending authorisation that disappears in 3-5 days.' },
+  {
+    id: 'reset-password',
+    title: 'Reset your password',
+    text: 'Use the Forgot password link on the sign-in page to reset your password.',
+  },
+  {
+    id: 'double-charge',
+    title: 'Charged twice',
+    text: 'A duplicate charge is usually a pending authorisation that disappears in 3-5 days.',
+  },
 ];

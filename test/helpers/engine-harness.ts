@@ -5,16 +5,21 @@ import { MemoryContextStore } from '../../src/context/memory-context-store.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
 import { ConversationEngine, type EngineSettings } from '../../src/engine/engine.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
+import { systemClock } from '../../src/ports/clock.ts';
 import type { ContextStore } from '../../src/ports/context-store.ts';
 import type { Flow } from '../../src/ports/flow.ts';
 import type { InboundQueue } from '../../src/ports/inbound-queue.ts';
 import type { IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import type { KnowledgeRetriever } from '../../src/ports/knowledge-retriever.ts';
-import { systemClock } from '../../src/ports/clock.ts';
 import { MemoryInboundQueue } from '../../src/queue/memory-inbound-queue.ts';
 import { RedisInboundQueue } from '../../src/queue/redis-inbound-queue.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
-import { FirstHitAnswerer, KeywordClassifier, SAMPLE_ARTICLES, WordOverlapRetriever } from '../fakes/fake-understanding.ts';
+import {
+  FirstHitAnswerer,
+  KeywordClassifier,
+  SAMPLE_ARTICLES,
+  WordOverlapRetriever,
+} from '../fakes/fake-understanding.ts';
 import { connectRedis } from './redis.ts';
 
 export interface HarnessOptions {
@@ -69,7 +74,13 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     });
   } else {
     store = new MemoryContextStore({ ttlSeconds: 3600, historyTurns, clock: systemClock });
-    queue = new MemoryInboundQueue({ dedupeTtlSeconds: 3600, maxAttempts: 3, retryBaseMs: 10, clock: systemClock, logger: silentLogger });
+    queue = new MemoryInboundQueue({
+      dedupeTtlSeconds: 3600,
+      maxAttempts: 3,
+      retryBaseMs: 10,
+      clock: systemClock,
+      logger: silentLogger,
+    });
   }
   const desk = new SandboxDesk({ logger: silentLogger, clock: systemClock });
   const engine = new ConversationEngine({

@@ -3,7 +3,11 @@ import type { InboundAction, InboundMessage } from '../../src/model/inbound-even
 let counter = 0;
 
 /** A customer message on the fake platform. */
-export function customerMessage(conversation: string, text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+export function customerMessage(
+  conversation: string,
+  text: string,
+  overrides: Partial<InboundMessage> = {},
+): InboundMessage {
   counter++;
   return {
     kind: 'message',
@@ -16,7 +20,11 @@ export function customerMessage(conversation: string, text: string, overrides: P
   };
 }
 
-export function deskAction(conversation: string, action: InboundAction['action'], by = 'U07STAFF001'): InboundAction {
+export function deskAction(
+  conversation: string,
+  action: InboundAction['action'],
+  by = 'U07STAFF001',
+): InboundAction {
   counter++;
   return {
     kind: 'action',

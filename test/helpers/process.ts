@@ -25,7 +25,11 @@ export interface BotProcess {
 }
 
 /** Runs `node bin/switchboard.js start` with exactly `env` (plus PATH and HOME). */
-export function spawnBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+export function spawnBot(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['bin/switchboard.js', 'start'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -76,7 +80,15 @@ export async function startBot(env: Record<string, string>, timeoutMs = 20_000):
   };
 }
 
-export async function sandboxSay(base: string, conversationId: string, text: string): Promise<{ replies: { text: string; choices?: { id: string }[] }[]; state: string; debug: { intent: string | null; kb: { id: string; score: number }[] } }> {
+export async function sandboxSay(
+  base: string,
+  conversationId: string,
+  text: string,
+): Promise<{
+  replies: { text: string; choices?: { id: string }[] }[];
+  state: string;
+  debug: { intent: string | null; kb: { id: string; score: number }[] };
+}> {
   const res = await fetch(`${base}/sandbox/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

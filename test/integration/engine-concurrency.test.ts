@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toConversationKey } from '../../src/model/conversation-key.ts';
-import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import type { IntentResult } from '../../src/model/understanding.ts';
+import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
 import { createHarness, type Harness } from '../helpers/engine-harness.ts';
 import { customerMessage, deskAction } from '../helpers/events.ts';
@@ -43,7 +43,9 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
     }
   });
 
-  async function harness(options: Parameters<typeof createHarness>[0] extends infer O ? Partial<O> : never = {}) {
+  async function harness(
+    options: Parameters<typeof createHarness>[0] extends infer O ? Partial<O> : never = {},
+  ) {
     const h = await createHarness({ backend, prefix, ...options });
     harnesses.push(h);
     return h;
@@ -52,7 +54,11 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
   it('answers a message delivered three times concurrently exactly once', async () => {
     const h = await harness();
     const message = customerMessage('dup', 'hello there');
-    const results = await Promise.all([h.engine.ingest(message), h.engine.ingest(message), h.engine.ingest(message)]);
+    const results = await Promise.all([
+      h.engine.ingest(message),
+      h.engine.ingest(message),
+      h.engine.ingest(message),
+    ]);
     await h.queue.idle();
     expect(results.filter((r) => r === 'accepted')).toHaveLength(1);
     expect(h.adapter.repliesTo(message.id)).toHaveLength(1);
@@ -83,7 +89,10 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
     await h.queue.idle();
     expect(h.adapter.repliesTo(ask.id).map((e) => e.message.kind)).toEqual(['handoff_notice']);
     await h.engine.ingest(deskAction('human', { type: 'claim' }));
-    const during = [customerMessage('human', 'hello?'), customerMessage('human', 'how do I reset my password')];
+    const during = [
+      customerMessage('human', 'hello?'),
+      customerMessage('human', 'how do I reset my password'),
+    ];
     for (const m of during) await h.engine.ingest(m);
     await h.queue.idle();
     for (const m of during) expect(h.adapter.repliesTo(m.id)).toEqual([]);
@@ -105,7 +114,7 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
     const after = customerMessage('cycle', 'hello again');
     await h.engine.ingest(after);
     await h.queue.idle();
-    const texts = h.adapter.sent.map((e) => e.message.kind === 'attachment' ? '' : e.message.text);
+    const texts = h.adapter.sent.map((e) => (e.message.kind === 'attachment' ? '' : e.message.text));
     expect(texts[1]).toBe('Hi, Sam here.');
     expect(h.adapter.repliesTo(after.id)).toHaveLength(1);
     const context = await h.store.get(toConversationKey(after.ref));

@@ -33,7 +33,10 @@ describe('engine turns (memory backend)', () => {
   it('offers a person when it cannot answer, and hands off after two misses in a row', async () => {
     h = await createHarness({ backend: 'memory' });
     const first = await say('u', 'zebra quantum flux');
-    expect(first[0]).toMatchObject({ kind: 'choices', choices: [{ id: 'sb:handoff' }, { id: 'sb:dismiss' }] });
+    expect(first[0]).toMatchObject({
+      kind: 'choices',
+      choices: [{ id: 'sb:handoff' }, { id: 'sb:dismiss' }],
+    });
     const second = await say('u', 'purple elephant');
     expect(second[0]?.kind).toBe('handoff_notice');
     expect([...h.desk.cards.values()][0]?.reason).toMatch(/2 turns/);
@@ -51,9 +54,16 @@ describe('engine turns (memory backend)', () => {
       { id: 'a', title: 'Card fees', text: 'fees for cards abroad' },
       { id: 'b', title: 'Transfer fees', text: 'fees for transfers' },
     ]);
-    h = await createHarness({ backend: 'memory', retriever, settings: { answerThreshold: 0.9, clarifyThreshold: 0.3 } });
+    h = await createHarness({
+      backend: 'memory',
+      retriever,
+      settings: { answerThreshold: 0.9, clarifyThreshold: 0.3 },
+    });
     const replies = await say('c', 'what fees apply for transfers abroad');
-    expect(replies[0]).toMatchObject({ kind: 'choices', choices: [{ id: 'sb:kb:a' }, { id: 'sb:kb:b' }, { id: 'sb:handoff' }] });
+    expect(replies[0]).toMatchObject({
+      kind: 'choices',
+      choices: [{ id: 'sb:kb:a' }, { id: 'sb:kb:b' }, { id: 'sb:handoff' }],
+    });
     const picked = await say('c', 'Card fees', { choiceId: 'sb:kb:a' });
     expect(picked[0]).toMatchObject({ kind: 'text', text: 'fees for cards abroad' });
   });
@@ -85,13 +95,19 @@ describe('engine turns (memory backend)', () => {
     h = await createHarness({ backend: 'memory' });
     await h.engine.ingest(deskAction('s', { type: 'resolve' }));
     await h.queue.idle();
-    expect(await h.store.get(toConversationKey(customerMessage('s', '').ref))).toMatchObject({ ownership: { state: 'bot' } });
+    expect(await h.store.get(toConversationKey(customerMessage('s', '').ref))).toMatchObject({
+      ownership: { state: 'bot' },
+    });
   });
 
   it('keeps a customer profile across turns', async () => {
     h = await createHarness({ backend: 'memory' });
     await say('p', 'hello');
     await say('p', 'hello again');
-    expect(await h.store.getProfile('fake:cust-p')).toMatchObject({ messageCount: 2, displayName: 'Ada', platformIds: { fake: 'cust-p' } });
+    expect(await h.store.getProfile('fake:cust-p')).toMatchObject({
+      messageCount: 2,
+      displayName: 'Ada',
+      platformIds: { fake: 'cust-p' },
+    });
   });
 });

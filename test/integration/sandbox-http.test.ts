@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createRuntime, type Runtime } from '../../src/main.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
-import { FirstHitAnswerer, KeywordClassifier, SAMPLE_ARTICLES, WordOverlapRetriever } from '../fakes/fake-understanding.ts';
+import { createRuntime, type Runtime } from '../../src/main.ts';
+import {
+  FirstHitAnswerer,
+  KeywordClassifier,
+  SAMPLE_ARTICLES,
+  WordOverlapRetriever,
+} from '../fakes/fake-understanding.ts';
 
 describe('HTTP server and sandbox API (in-memory runtime)', () => {
   let runtime: Runtime;
@@ -24,7 +29,11 @@ describe('HTTP server and sandbox API (in-memory runtime)', () => {
   });
 
   const post = (body: string) =>
-    fetch(`${base}/sandbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    fetch(`${base}/sandbox/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
 
   it('serves /healthz, /readyz and Prometheus /metrics', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -34,9 +43,19 @@ describe('HTTP server and sandbox API (in-memory runtime)', () => {
   });
 
   it('answers a knowledge question with the documented response shape', async () => {
-    const res = await post(JSON.stringify({ conversationId: 'http-1', text: 'how do I reset my password?', user: { id: 'u1', name: 'Ada' } }));
+    const res = await post(
+      JSON.stringify({
+        conversationId: 'http-1',
+        text: 'how do I reset my password?',
+        user: { id: 'u1', name: 'Ada' },
+      }),
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { replies: { text: string }[]; state: string; debug: { intent: string; kb: { id: string }[] } };
+    const body = (await res.json()) as {
+      replies: { text: string }[];
+      state: string;
+      debug: { intent: string; kb: { id: string }[] };
+    };
     expect(body.state).toBe('bot');
     expect(body.replies[0]?.text).toContain('Forgot password');
     expect(body.debug.intent).toBe('password_reset');
@@ -44,18 +63,26 @@ describe('HTTP server and sandbox API (in-memory runtime)', () => {
   });
 
   it('hands off on request and then stays silent', async () => {
-    const first = (await (await post(JSON.stringify({ conversationId: 'http-2', text: 'let me talk to a person' }))).json()) as { state: string; replies: unknown[] };
+    const first = (await (
+      await post(JSON.stringify({ conversationId: 'http-2', text: 'let me talk to a person' }))
+    ).json()) as { state: string; replies: unknown[] };
     expect(first.state).toBe('waiting_for_human');
     expect(first.replies).toHaveLength(1);
-    const second = (await (await post(JSON.stringify({ conversationId: 'http-2', text: 'hello?' }))).json()) as { state: string; replies: unknown[] };
+    const second = (await (
+      await post(JSON.stringify({ conversationId: 'http-2', text: 'hello?' }))
+    ).json()) as { state: string; replies: unknown[] };
     expect(second).toMatchObject({ state: 'waiting_for_human', replies: [] });
   });
 
   it('offers choices and accepts a chosen id', async () => {
-    const res = (await (await post(JSON.stringify({ conversationId: 'http-3', text: 'zebra quantum' }))).json()) as { replies: { choices?: { id: string }[] }[] };
+    const res = (await (
+      await post(JSON.stringify({ conversationId: 'http-3', text: 'zebra quantum' }))
+    ).json()) as { replies: { choices?: { id: string }[] }[] };
     const choices = res.replies[0]?.choices?.map((c) => c.id);
     expect(choices).toEqual(['sb:handoff', 'sb:dismiss']);
-    const picked = (await (await post(JSON.stringify({ conversationId: 'http-3', text: 'No thanks', choice: 'sb:dismiss' }))).json()) as { replies: { text: string }[] };
+    const picked = (await (
+      await post(JSON.stringify({ conversationId: 'http-3', text: 'No thanks', choice: 'sb:dismiss' }))
+    ).json()) as { replies: { text: string }[] };
     expect(picked.replies[0]?.text).toMatch(/No problem/);
   });
 
@@ -70,7 +97,9 @@ describe('HTTP server and sandbox API (in-memory runtime)', () => {
   });
 
   it('answers 413 past the body limit, 404 for unknown paths, 405 for wrong methods', async () => {
-    expect((await post(JSON.stringify({ conversationId: 'x', text: 'a'.repeat(2_000_000) }))).status).toBe(413);
+    expect((await post(JSON.stringify({ conversationId: 'x', text: 'a'.repeat(2_000_000) }))).status).toBe(
+      413,
+    );
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/sandbox/messages`)).status).toBe(405);
   });

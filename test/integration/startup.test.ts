@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BotProcess, REPO_ROOT, sandboxSay, spawnBot, startBot } from '../helpers/process.ts';
 import { connectRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { REPO_ROOT, sandboxSay, spawnBot, startBot, type BotProcess } from '../helpers/process.ts';
 
 const running: BotProcess[] = [];
 afterAll(async () => {
@@ -15,7 +15,9 @@ describe('npm start as a real process', () => {
     running.push(bot);
     const out = bot.output();
     expect(out).toMatch(/sandbox\s+on/);
-    expect(out).toMatch(/whatsapp\s+off\s+set WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN/);
+    expect(out).toMatch(
+      /whatsapp\s+off\s+set WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN/,
+    );
     expect(out).toMatch(/discord\s+off\s+set DISCORD_TOKEN/);
     const response = await sandboxSay(bot.base, 'startup-kb', 'how do I reset my password?');
     expect(response.state).toBe('bot');
@@ -32,11 +34,15 @@ describe('npm start as a real process', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
-  ])('stops with exit code 1 naming the variable for %o', async (env, variable) => {
-    const { exit, output } = spawnBot(env);
-    expect(await exit).toBe(1);
-    expect(output()).toContain(`${variable}:`);
-  }, 30_000);
+  ])(
+    'stops with exit code 1 naming the variable for %o',
+    async (env, variable) => {
+      const { exit, output } = spawnBot(env);
+      expect(await exit).toBe(1);
+      expect(output()).toContain(`${variable}:`);
+    },
+    30_000,
+  );
 });
 
 describe('npm start with REDIS_URL', () => {

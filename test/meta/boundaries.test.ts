@@ -12,9 +12,10 @@ function files(dir: string): string[] {
 }
 
 /** Every module specifier a file imports or re-exports (static and dynamic). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const specifiers: string[] = [];
-  const pattern = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s*['"]([^'"]+)['"]/g;
+  const pattern =
+    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s*['"]([^'"]+)['"]/g;
   for (const match of source.matchAll(pattern)) specifiers.push(match[1] ?? match[2] ?? match[3] ?? '');
   return specifiers;
 }
@@ -26,21 +27,28 @@ function target(file: string, specifier: string): string | null {
 }
 
 /** Violations of the dependency rules, as `file → import` strings. */
-export function boundaryViolations(fileList: readonly { path: string; source: string }[]): string[] {
+function boundaryViolations(fileList: readonly { path: string; source: string }[]): string[] {
   const violations: string[] = [];
   for (const { path, source } of fileList) {
     const rel = relative(root, path);
     for (const spec of importsOf(source)) {
       const to = target(path, spec);
       if (rel.startsWith('src/')) {
-        if (rel !== 'src/main.ts' && to && /^(adapters|flows)\//.test(to)) violations.push(`${rel} → ${spec}`);
-        if (!rel.startsWith('src/knowledge/') && !rel.startsWith('src/intents/llm/') && /^(langchain|@langchain\/)/.test(spec)) {
+        if (rel !== 'src/main.ts' && to && /^(adapters|flows)\//.test(to))
+          violations.push(`${rel} → ${spec}`);
+        if (
+          !rel.startsWith('src/knowledge/') &&
+          !rel.startsWith('src/intents/llm/') &&
+          /^(langchain|@langchain\/)/.test(spec)
+        ) {
           violations.push(`${rel} → ${spec} (LangChain only in src/knowledge and src/intents/llm)`);
         }
       }
       if (rel.startsWith('adapters/') || rel.startsWith('flows/')) {
-        if (to?.startsWith('src/') && !/^src\/(model|ports)\//.test(to) && to !== 'src/errors.ts') violations.push(`${rel} → ${spec}`);
-        if (rel.startsWith('flows/') && !spec.startsWith('.')) violations.push(`${rel} → ${spec} (flows import no packages)`);
+        if (to?.startsWith('src/') && !/^src\/(model|ports)\//.test(to) && to !== 'src/errors.ts')
+          violations.push(`${rel} → ${spec}`);
+        if (rel.startsWith('flows/') && !spec.startsWith('.'))
+          violations.push(`${rel} → ${spec} (flows import no packages)`);
       }
     }
   }
@@ -49,15 +57,23 @@ export function boundaryViolations(fileList: readonly { path: string; source: st
 
 describe('dependency boundaries', () => {
   it('src/ imports adapters/ and flows/ only from main.ts; adapters and flows import only model, ports and errors', () => {
-    const list = ['src', 'adapters', 'flows'].flatMap((d) => files(join(root, d))).map((path) => ({ path, source: readFileSync(path, 'utf8') }));
+    const list = ['src', 'adapters', 'flows']
+      .flatMap((d) => files(join(root, d)))
+      .map((path) => ({ path, source: readFileSync(path, 'utf8') }));
     expect(boundaryViolations(list)).toEqual([]);
   });
 
   it('catches an engine file importing an adapter (the rule itself works)', () => {
     const bad = [
-      { path: join(root, 'src/engine/engine.ts'), source: "import { x } from '../../adapters/sandbox/index.ts';" },
+      {
+        path: join(root, 'src/engine/engine.ts'),
+        source: "import { x } from '../../adapters/sandbox/index.ts';",
+      },
       { path: join(root, 'src/context/x.ts'), source: "const m = await import('../../flows/index.ts');" },
-      { path: join(root, 'adapters/sandbox/x.ts'), source: "import { y } from '../../src/engine/engine.ts';" },
+      {
+        path: join(root, 'adapters/sandbox/x.ts'),
+        source: "import { y } from '../../src/engine/engine.ts';",
+      },
       { path: join(root, 'src/engine/y.ts'), source: "import { ChatOpenAI } from '@langchain/openai';" },
       { path: join(root, 'src/main.ts'), source: "import { ok } from '../adapters/sandbox/index.ts';" },
     ];

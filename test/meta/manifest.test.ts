@@ -37,7 +37,11 @@ describe('manifest.yml', () => {
 
   it('asks for the history scope of every message event it subscribes to', () => {
     const scopes = new Set(manifest.oauth_config?.scopes?.bot ?? []);
-    const needs: Record<string, string> = { 'message.channels': 'channels:history', 'message.groups': 'groups:history', 'message.im': 'im:history' };
+    const needs: Record<string, string> = {
+      'message.channels': 'channels:history',
+      'message.groups': 'groups:history',
+      'message.im': 'im:history',
+    };
     for (const event of manifest.settings?.event_subscriptions?.bot_events ?? []) {
       if (needs[event]) expect(scopes.has(needs[event])).toBe(true);
     }

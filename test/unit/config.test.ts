@@ -42,7 +42,11 @@ describe('loadConfig', () => {
   });
 
   it('lists every bad variable at once', () => {
-    expect(issuesOf({ PORT: '-1', REDIS_URL: 'x' }).map((i) => i.variable).sort()).toEqual(['PORT', 'REDIS_URL']);
+    expect(
+      issuesOf({ PORT: '-1', REDIS_URL: 'x' })
+        .map((i) => i.variable)
+        .sort(),
+    ).toEqual(['PORT', 'REDIS_URL']);
   });
 
   it('switches a platform on only when all its variables are present, and says what is missing', () => {
@@ -63,7 +67,11 @@ describe('loadConfig', () => {
   });
 
   it('makes platform base URLs configurable', () => {
-    const config = loadConfig({ WHATSAPP_API_URL: 'http://127.0.0.1:9999', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', OPENAI_API_KEY: 'sk-test' });
+    const config = loadConfig({
+      WHATSAPP_API_URL: 'http://127.0.0.1:9999',
+      OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+      OPENAI_API_KEY: 'sk-test',
+    });
     expect(config.whatsapp.apiUrl).toBe('http://127.0.0.1:9999');
     expect(config.openai?.baseURL).toBe('http://127.0.0.1:1/v1');
   });

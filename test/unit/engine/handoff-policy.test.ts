@@ -20,12 +20,17 @@ describe('handoff policy', () => {
     ['the human choice', { choseHuman: true }],
     ['a flow asking for it', { flowRequested: true }],
     ['repeated failures', { failedTurns: 2 }],
-    ['negative and urgent', { signals: { ...base.signals!, sentiment: 'negative' as const, urgency: 'high' as const } }],
+    [
+      'negative and urgent',
+      { signals: { ...base.signals!, sentiment: 'negative' as const, urgency: 'high' as const } },
+    ],
   ])('hands off on %s', (_, patch) => {
     expect(decideHandoff({ ...base, ...patch }).handoff).toBe(true);
   });
   it('does not hand off on one failure or on negative sentiment alone', () => {
     expect(decideHandoff({ ...base, failedTurns: 1 }).handoff).toBe(false);
-    expect(decideHandoff({ ...base, signals: { ...base.signals!, sentiment: 'negative' } }).handoff).toBe(false);
+    expect(decideHandoff({ ...base, signals: { ...base.signals!, sentiment: 'negative' } }).handoff).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeHits, matchTypedChoice, routeMessage } from '../../../src/engine/router.ts';
 import { orderStatusFlow } from '../../../flows/order-status/flow.ts';
+import { judgeHits, matchTypedChoice, routeMessage } from '../../../src/engine/router.ts';
 import type { IntentResult, KbHit } from '../../../src/model/understanding.ts';
 
 const understanding = (intent: string | null, confidence = 0.9): IntentResult => ({
@@ -14,16 +14,58 @@ const hit = (id: string, score: number): KbHit => ({ id, chunkId: `${id}#0`, tit
 describe('routeMessage', () => {
   const flows = [orderStatusFlow];
   it('starts the flow an intent triggers, when confident', () => {
-    expect(routeMessage({ choiceId: undefined, understanding: understanding('order_status'), flows, minIntentConfidence: 0.5 })).toMatchObject({ type: 'flow' });
-    expect(routeMessage({ choiceId: undefined, understanding: understanding('order_status', 0.3), flows, minIntentConfidence: 0.5 }).type).toBe('knowledge');
+    expect(
+      routeMessage({
+        choiceId: undefined,
+        understanding: understanding('order_status'),
+        flows,
+        minIntentConfidence: 0.5,
+      }),
+    ).toMatchObject({ type: 'flow' });
+    expect(
+      routeMessage({
+        choiceId: undefined,
+        understanding: understanding('order_status', 0.3),
+        flows,
+        minIntentConfidence: 0.5,
+      }).type,
+    ).toBe('knowledge');
   });
   it('answers small talk itself and sends everything else to the knowledge base', () => {
-    expect(routeMessage({ choiceId: undefined, understanding: understanding('thanks'), flows, minIntentConfidence: 0.5 })).toEqual({ type: 'small_talk', intent: 'thanks' });
-    expect(routeMessage({ choiceId: undefined, understanding: understanding(null), flows, minIntentConfidence: 0.5 }).type).toBe('knowledge');
+    expect(
+      routeMessage({
+        choiceId: undefined,
+        understanding: understanding('thanks'),
+        flows,
+        minIntentConfidence: 0.5,
+      }),
+    ).toEqual({ type: 'small_talk', intent: 'thanks' });
+    expect(
+      routeMessage({
+        choiceId: undefined,
+        understanding: understanding(null),
+        flows,
+        minIntentConfidence: 0.5,
+      }).type,
+    ).toBe('knowledge');
   });
   it('honours engine choice ids before the intent', () => {
-    expect(routeMessage({ choiceId: 'sb:kb:reset-password', understanding: understanding('thanks'), flows, minIntentConfidence: 0.5 })).toEqual({ type: 'article', articleId: 'reset-password' });
-    expect(routeMessage({ choiceId: 'sb:handoff', understanding: understanding(null), flows, minIntentConfidence: 0.5 }).type).toBe('handoff_choice');
+    expect(
+      routeMessage({
+        choiceId: 'sb:kb:reset-password',
+        understanding: understanding('thanks'),
+        flows,
+        minIntentConfidence: 0.5,
+      }),
+    ).toEqual({ type: 'article', articleId: 'reset-password' });
+    expect(
+      routeMessage({
+        choiceId: 'sb:handoff',
+        understanding: understanding(null),
+        flows,
+        minIntentConfidence: 0.5,
+      }).type,
+    ).toBe('handoff_choice');
   });
 });
 
@@ -35,7 +77,11 @@ describe('judgeHits', () => {
     expect(judgeHits([], t, 3).type).toBe('unknown');
   });
   it('asks which article when several distinct ones are in the middle band', () => {
-    const outcome = judgeHits([hit('a', 0.45), hit('a', 0.44), hit('b', 0.4), hit('c', 0.35), hit('d', 0.31)], t, 3);
+    const outcome = judgeHits(
+      [hit('a', 0.45), hit('a', 0.44), hit('b', 0.4), hit('c', 0.35), hit('d', 0.31)],
+      t,
+      3,
+    );
     expect(outcome).toMatchObject({ type: 'clarify' });
     expect(outcome.type === 'clarify' && outcome.articles.map((a) => a.id)).toEqual(['a', 'b', 'c']);
   });
@@ -45,7 +91,10 @@ describe('judgeHits', () => {
 });
 
 describe('matchTypedChoice', () => {
-  const offered = [{ id: 'x', label: 'Talk to a person' }, { id: 'y', label: 'No thanks' }];
+  const offered = [
+    { id: 'x', label: 'Talk to a person' },
+    { id: 'y', label: 'No thanks' },
+  ];
   it('maps numbers and labels to the offered choices', () => {
     expect(matchTypedChoice('2', offered)).toBe('y');
     expect(matchTypedChoice('1.', offered)).toBe('x');

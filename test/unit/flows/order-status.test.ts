@@ -20,12 +20,23 @@ describe('order-status flow', () => {
   });
 
   it('does not re-ask an order id already known', () => {
-    expect(orderStatusFlow.start(input('where is it', { order_id: 'B98765' }))).toMatchObject({ type: 'done', slots: { order_id: 'B98765' } });
-    expect(orderStatusFlow.start(input('where is order C55555?'))).toMatchObject({ type: 'done', slots: { order_id: 'C55555' } });
+    expect(orderStatusFlow.start(input('where is it', { order_id: 'B98765' }))).toMatchObject({
+      type: 'done',
+      slots: { order_id: 'B98765' },
+    });
+    expect(orderStatusFlow.start(input('where is order C55555?'))).toMatchObject({
+      type: 'done',
+      slots: { order_id: 'C55555' },
+    });
   });
 
   it('re-prompts on an invalid id and hands off after too many', () => {
-    expect(orderStatusFlow.step('ask_order_id', input('no idea'), 0)).toMatchObject({ type: 'continue', retry: true });
-    expect(orderStatusFlow.step('ask_order_id', input('still no idea'), 1)).toMatchObject({ type: 'handoff' });
+    expect(orderStatusFlow.step('ask_order_id', input('no idea'), 0)).toMatchObject({
+      type: 'continue',
+      retry: true,
+    });
+    expect(orderStatusFlow.step('ask_order_id', input('still no idea'), 1)).toMatchObject({
+      type: 'handoff',
+    });
   });
 });

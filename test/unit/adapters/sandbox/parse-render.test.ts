@@ -6,9 +6,21 @@ import { toConversationKey } from '../../../../src/model/conversation-key.ts';
 
 describe('sandbox parse', () => {
   it('accepts the documented body and builds an inbound message', () => {
-    const request = parseSandboxRequest({ conversationId: 'c1', text: 'hi', user: { id: 'u1', name: 'Ada' }, choice: 'sb:handoff' });
+    const request = parseSandboxRequest({
+      conversationId: 'c1',
+      text: 'hi',
+      user: { id: 'u1', name: 'Ada' },
+      choice: 'sb:handoff',
+    });
     const event = toInboundMessage(request, 'sbx_1', 42);
-    expect(event).toMatchObject({ kind: 'message', id: 'sbx_1', text: 'hi', choiceId: 'sb:handoff', at: 42, from: { id: 'u1', name: 'Ada' } });
+    expect(event).toMatchObject({
+      kind: 'message',
+      id: 'sbx_1',
+      text: 'hi',
+      choiceId: 'sb:handoff',
+      at: 42,
+      from: { id: 'u1', name: 'Ada' },
+    });
     expect(toConversationKey(event.ref)).toBe('sandbox:local:web:c1');
   });
 
@@ -28,11 +40,19 @@ describe('sandbox parse', () => {
 
 describe('sandbox render', () => {
   it('renders text with a numbered sources footer', () => {
-    expect(renderSandboxReply({ kind: 'text', text: 'Answer.', citations: [{ id: 'a', title: 'Reset', url: 'https://h/a' }] })).toEqual({
+    expect(
+      renderSandboxReply({
+        kind: 'text',
+        text: 'Answer.',
+        citations: [{ id: 'a', title: 'Reset', url: 'https://h/a' }],
+      }),
+    ).toEqual({
       text: 'Answer.\n\nSources:\n[1] Reset https://h/a',
     });
   });
   it('renders choices as id/label pairs', () => {
-    expect(renderSandboxReply({ kind: 'choices', text: 'Pick', choices: [{ id: 'x', label: 'X' }] })).toEqual({ text: 'Pick', choices: [{ id: 'x', label: 'X' }] });
+    expect(renderSandboxReply({ kind: 'choices', text: 'Pick', choices: [{ id: 'x', label: 'X' }] })).toEqual(
+      { text: 'Pick', choices: [{ id: 'x', label: 'X' }] },
+    );
   });
 });
