@@ -154,7 +154,12 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     const result = await classifier.classify({ text: 'Qual é a capital da França?' });
 
     expect(result.intent).toBeNull();
-    expect(result.signals).toEqual({ sentiment: 'positive', urgency: 'low', humanRequested: false, language: 'pt-BR' });
+    expect(result.signals).toEqual({
+      sentiment: 'positive',
+      urgency: 'low',
+      humanRequested: false,
+      language: 'pt-BR',
+    });
     expect(result.source).toBe('llm');
   });
 
@@ -203,15 +208,23 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     expect(result.source).toBe('local');
   });
 
-  it('falls back on HTTP 429 after one retry that honours retry-after', async () => {
+  it('falls back on HTTP 429 after one retry', async () => {
     const { classifier, fallback, logger } = setup({ maxRetries: 1 });
     const scope = nock(OPENAI_ORIGIN)
       .post('/v1/chat/completions')
       .times(2)
-      .reply(429, apiError('Rate limit reached for gpt-4o-mini on requests per min (RPM).', 'requests', 'rate_limit_exceeded'), {
-        'retry-after': '0',
-        'retry-after-ms': '1',
-      });
+      .reply(
+        429,
+        apiError(
+          'Rate limit reached for gpt-4o-mini on requests per min (RPM).',
+          'requests',
+          'rate_limit_exceeded',
+        ),
+        {
+          'retry-after': '0',
+          'retry-after-ms': '1',
+        },
+      );
 
     const result = await classifier.classify({ text: 'where is my order?' });
 

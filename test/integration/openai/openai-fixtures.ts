@@ -26,7 +26,10 @@ export interface ChatRequestBody {
 }
 
 /** A chat completion exactly as `POST /v1/chat/completions` returns it (non-streaming). */
-export function chatCompletion(content: string | null, options: { refusal?: string; finishReason?: string } = {}) {
+export function chatCompletion(
+  content: string | null,
+  options: { refusal?: string; finishReason?: string } = {},
+) {
   return {
     id: 'chatcmpl-test123',
     object: 'chat.completion',

@@ -51,8 +51,14 @@ class LocalAnswers implements AnswerGenerator {
   async answer(input: AnswerInput): Promise<KbAnswer> {
     this.calls.push(input);
     const top = input.hits[0];
-    if (top === undefined) return { text: 'local: no match', citations: [], grounded: false, source: 'local' };
-    return { text: `local: ${top.text}`, citations: [{ id: top.id, title: top.title }], grounded: true, source: 'local' };
+    if (top === undefined)
+      return { text: 'local: no match', citations: [], grounded: false, source: 'local' };
+    return {
+      text: `local: ${top.text}`,
+      citations: [{ id: top.id, title: top.title }],
+      grounded: true,
+      source: 'local',
+    };
   }
 }
 
@@ -141,7 +147,9 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
 
   it('cites an article once even when several of its chunks are cited', async () => {
     const { generator } = setup();
-    interceptChat(chatCompletion('Refunds take 5 business days [1], but gift cards are not refunded [1, 2].'));
+    interceptChat(
+      chatCompletion('Refunds take 5 business days [1], but gift cards are not refunded [1, 2].'),
+    );
 
     const answer = await generator.answer({ question: 'Can I refund a gift card?', hits: HITS });
 
@@ -184,7 +192,11 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
       ),
     );
 
-    const answer = await generator.answer({ question: 'When do I get my refund?', hits: HITS, maxLength: 100 });
+    const answer = await generator.answer({
+      question: 'When do I get my refund?',
+      hits: HITS,
+      maxLength: 100,
+    });
 
     expect(chat.body().messages[0]?.content).toContain('at most 100 characters');
     expect(answer.text).toBe('Refunds go back to your original payment method within 5 business days [1].');
@@ -218,7 +230,11 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
     expect(fallback.calls).toHaveLength(1);
     const warnings = logger.entries.filter((e) => e.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.fields).toMatchObject({ code: 'retrieval_failed', reason: 'http_error', status: 500 });
+    expect(warnings[0]?.fields).toMatchObject({
+      code: 'retrieval_failed',
+      reason: 'http_error',
+      status: 500,
+    });
     expect(JSON.stringify(logger.entries)).not.toContain(API_KEY);
   });
 
@@ -244,7 +260,9 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
     const answer = await generator.answer({ question: 'When do I get my refund?', hits: HITS });
 
     expect(answer.source).toBe('local');
-    expect(logger.entries.find((e) => e.level === 'warn')?.fields).toMatchObject({ reason: 'malformed_output' });
+    expect(logger.entries.find((e) => e.level === 'warn')?.fields).toMatchObject({
+      reason: 'malformed_output',
+    });
   });
 
   it('falls back on a timeout', async () => {
