@@ -115,6 +115,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       failedTurnsLimit: config.handoff.afterFailedTurns,
       minIntentConfidence: 0.5,
       kbResults: 5,
+      answerMaxLength: 700,
     },
   });
   sink = engine;

@@ -34,6 +34,8 @@ export interface EngineSettings {
   /** Below this intent confidence the engine searches the KB instead of trusting the intent. */
   readonly minIntentConfidence: number;
   readonly kbResults: number;
+  /** Chat-sized cap on knowledge answers, applied below the channel's own text limit. */
+  readonly answerMaxLength: number;
 }
 
 export interface EngineDeps {
@@ -273,7 +275,7 @@ export class ConversationEngine implements EventSink {
         question: event.text,
         hits: outcome.hits,
         history: context.history,
-        maxLength: adapter.capabilities.maxTextLength,
+        maxLength: Math.min(adapter.capabilities.maxTextLength, this.#deps.settings.answerMaxLength),
       });
       if (answer.grounded) {
         turn.debug = { ...turn.debug, route: 'kb_answer' };

@@ -100,6 +100,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       failedTurnsLimit: 2,
       minIntentConfidence: 0.5,
       kbResults: 5,
+      answerMaxLength: 700,
       ...options.settings,
     },
   });
