@@ -94,8 +94,8 @@ const envSchema = z.object({
   KB_DIR: z.string().trim().min(1).default('kb'),
   KB_CACHE_DIR: z.string().trim().min(1).default('.cache/kb-index'),
   INTENTS_FILE: z.string().trim().min(1).default('nlu/intents.yml'),
-  KB_ANSWER_THRESHOLD: fraction(0.5),
-  KB_CLARIFY_THRESHOLD: fraction(0.3),
+  KB_ANSWER_THRESHOLD: fraction(0.6),
+  KB_CLARIFY_THRESHOLD: fraction(0.4),
   HANDOFF_AFTER_FAILED_TURNS: int(2, 1, 20),
 
   OPENAI_API_KEY: optionalString,

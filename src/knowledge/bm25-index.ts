@@ -34,11 +34,11 @@ export class Bm25Index {
   private readonly postingsTf: Float32Array[] = [];
   private readonly idf: number[] = [];
   private readonly lengthNorm: Float32Array;
-  private readonly maxIdf: number;
+  /** IDF of a term no document contains: the most a single query term can weigh. */
+  readonly maxIdf: number;
 
   /**
    * @param documents one term array per document, already analysed (see `analyze`).
-   * @param weights optional per-document term weight (e.g. field boosts merged into one document).
    */
   constructor(documents: readonly (readonly string[])[], params: Bm25Params = DEFAULT_BM25_PARAMS) {
     this.params = params;
@@ -83,6 +83,24 @@ export class Bm25Index {
   documentFrequency(term: string): number {
     const id = this.termIds.get(term);
     return id === undefined ? 0 : (this.postingsDocs[id]?.length ?? 0);
+  }
+
+  /** Whether document `doc` contains `term`: binary search in its postings, which are in document order. */
+  contains(term: string, doc: number): boolean {
+    const id = this.termIds.get(term);
+    if (id === undefined) return false;
+    const docs = this.postingsDocs[id];
+    if (!docs) return false;
+    let lo = 0;
+    let hi = docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const value = docs[mid] as number;
+      if (value === doc) return true;
+      if (value < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** IDF of a term; unknown terms get the maximal IDF because they are maximally informative. */

@@ -1,6 +1,11 @@
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { type ChunkDocument, type ChunkableMetadata, type ChunkingOptions, chunkArticles } from './heading-chunker.ts';
+import {
+  type ChunkableMetadata,
+  type ChunkDocument,
+  type ChunkingOptions,
+  chunkArticles,
+} from './heading-chunker.ts';
 import { type HybridChunk, HybridIndex, type HybridTuning } from './hybrid-index.ts';
 import { LocalHashEmbeddings } from './local-hash-embeddings.ts';
 
@@ -35,6 +40,7 @@ export function toHybridChunks(chunks: readonly ChunkDocument[]): HybridChunk[] 
       text: doc.pageContent,
       locale: m.locale,
       ...(m.url !== undefined ? { url: m.url } : {}),
+      ...(m.tags.length > 0 ? { tags: m.tags } : {}),
     };
   });
 }

@@ -23,14 +23,23 @@ const frontMatterSchema = z.object({
     error: 'must contain only letters, digits, ".", "_", "-" or "/"',
   }),
   title: nonEmpty('a string'),
-  tags: z.array(z.string({ error: 'must contain only strings' }).trim().min(1, { error: 'must not hold empty tags' }), {
-    error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of strings'),
-  }),
+  // YAML reads `[api, 401]` as a string and a number; a numeric tag is still a tag.
+  tags: z.array(
+    z
+      .union([z.string(), z.number()], { error: 'must contain only strings' })
+      .transform((tag) => String(tag).trim())
+      .pipe(z.string().min(1, { error: 'must not hold empty tags' })),
+    {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of strings'),
+    },
+  ),
   url: nonEmpty('a string').refine((value) => value.startsWith('/') || isHttpUrl(value), {
     error: 'must be an absolute http(s) URL or a site path starting with "/"',
   }),
   locale: nonEmpty('a string')
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language code such as "en" or "pt-BR"' })
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+      error: 'must be a language code such as "en" or "pt-BR"',
+    })
     .optional(),
 });
 

@@ -93,7 +93,8 @@ export async function chunkArticles(
     let index = 0;
     for (const section of splitMarkdownSections(article.pageContent, meta.title)) {
       const heading = section.headingPath.join(' > ');
-      const parts = section.text.length > splitter.chunkSize ? await splitter.splitText(section.text) : [section.text];
+      const parts =
+        section.text.length > splitter.chunkSize ? await splitter.splitText(section.text) : [section.text];
       for (const part of parts) {
         const chunkId = `${meta.id}#${index++}`;
         chunks.push(

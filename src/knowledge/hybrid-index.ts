@@ -3,7 +3,8 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { KbHit } from '../model/understanding.ts';
 import { Bm25Index, type Bm25Params } from './bm25-index.ts';
 import { FlatVectorStore } from './flat-vector-store.ts';
-import { LocalHashEmbeddings } from './local-hash-embeddings.ts';
+import { embedDocumentsAsFloat32, LocalHashEmbeddings } from './local-hash-embeddings.ts';
+import { type AnalyzedQuery, QueryAnalyzer } from './query-analyzer.ts';
 import { analyze } from './text-analysis.ts';
 import { topK } from './top-k.ts';
 
@@ -18,6 +19,8 @@ export interface HybridChunk {
   readonly text: string;
   readonly url?: string;
   readonly locale?: string;
+  /** Article tags; indexed with the title because authors use them as keywords. */
+  readonly tags?: readonly string[];
 }
 
 /** Fusion weights and calibration of the hybrid ranker. Defaults tuned on StackFAQ `queries_dev.jsonl`. */
@@ -32,10 +35,16 @@ export interface HybridTuning {
   readonly titleVector: number;
   readonly bodyVector: number;
   readonly groupVector: number;
-  /** Pseudo-relevance feedback: expand the query with terms of the top titles; `weight` 0 disables. */
-  readonly feedback: { readonly groups: number; readonly terms: number; readonly weight: number };
-  /** Logistic calibration `1 / (1 + exp(-(slope * raw + intercept)))` mapping raw scores to [0,1]. */
-  readonly calibration: { readonly slope: number; readonly intercept: number };
+  /**
+   * Added to an article's first chunk. KB articles open with a summary that answers the common
+   * question, so when sections tie on evidence the summary is the better quote.
+   */
+  readonly leadSection: number;
+  /**
+   * Logistic calibration to [0,1]: `sigmoid(slope * raw + information * ln(1 + queryInformation) + intercept)`.
+   * `information` lets a query with more specific words earn more confidence than a one-word match.
+   */
+  readonly calibration: { readonly slope: number; readonly information: number; readonly intercept: number };
 }
 
 /** Tuned on StackFAQ dev queries (see `scripts/eval-kb.ts`); calibration fitted against off-topic HWU64 texts. */
@@ -48,8 +57,8 @@ export const DEFAULT_HYBRID_TUNING: HybridTuning = {
   titleVector: 1,
   bodyVector: 0.5,
   groupVector: 0.3,
-  feedback: { groups: 3, terms: 8, weight: 0 },
-  calibration: { slope: 10, intercept: -4 },
+  leadSection: 0.02,
+  calibration: { slope: 16.2, information: 5.2, intercept: -13 },
 };
 
 /** Search options for {@link HybridIndex.search}. */
@@ -59,6 +68,28 @@ export interface HybridSearchOptions {
   readonly locale?: string;
   /** Return one hit per article (default) or every chunk. */
   readonly perArticle?: boolean;
+}
+
+/** Why a hit scored what it did: the normalised evidence that was fused. */
+export interface HitEvidence {
+  /** Fused score before calibration (weighted mean of the evidence below and the sibling evidence). */
+  readonly raw: number;
+  readonly titleLexical: number;
+  readonly bodyLexical: number;
+  readonly titleVector: number;
+  readonly bodyVector: number;
+  /** Sum of IDF over the query terms divided by the largest possible IDF: about the number of specific words. */
+  readonly information: number;
+  /** The part of `information` whose terms occur in this hit's title or text. */
+  readonly matchedInformation: number;
+  /** Query terms after stemming, synonyms, compound joining and spelling correction. */
+  readonly terms: readonly string[];
+}
+
+/** A hit with its evidence. */
+export interface ScoredHit {
+  readonly hit: KbHit;
+  readonly evidence: HitEvidence;
 }
 
 /** What {@link HybridIndex.create} needs besides the chunks. */
@@ -97,13 +128,20 @@ export class HybridIndex {
   readonly tuning: HybridTuning;
   private readonly embeddings: EmbeddingsInterface;
   private readonly groupOf: Int32Array;
+  /** 1 for the first chunk of each article. */
+  private readonly isLead: Uint8Array;
   private readonly groupCount: number;
   private readonly titleIndex: Bm25Index;
   private readonly bodyIndex: Bm25Index;
   private readonly chunkVectors: FlatVectorStore;
   private readonly titleVectors: FlatVectorStore;
-  private readonly groupTitleTerms: readonly (readonly string[])[];
+  private readonly analyzer: QueryAnalyzer;
+  /**
+   * Per-query buffers reused to avoid allocating n floats six times per search. Safe with
+   * concurrent searches: a search fills and reads them with no `await` in between.
+   */
   private readonly scratch: Scratch;
+  private readonly allIndices: readonly number[];
 
   private constructor(
     chunks: readonly HybridChunk[],
@@ -111,6 +149,7 @@ export class HybridIndex {
     embeddings: EmbeddingsInterface,
     groupOf: Int32Array,
     groupTitles: readonly string[],
+    groupKeywords: readonly string[],
     chunkVectors: FlatVectorStore,
     titleVectors: FlatVectorStore,
   ) {
@@ -118,17 +157,26 @@ export class HybridIndex {
     this.tuning = tuning;
     this.embeddings = embeddings;
     this.groupOf = groupOf;
+    this.isLead = new Uint8Array(chunks.length);
+    const seenArticles = new Set<string>();
+    chunks.forEach((chunk, i) => {
+      if (seenArticles.has(chunk.articleId)) return;
+      seenArticles.add(chunk.articleId);
+      this.isLead[i] = 1;
+    });
     this.groupCount = groupTitles.length;
-    this.groupTitleTerms = groupTitles.map((t) => analyze(t));
-    this.titleIndex = new Bm25Index(this.groupTitleTerms, tuning.titleBm25);
-    this.bodyIndex = new Bm25Index(
-      chunks.map((c) => analyze(`${c.heading ?? ''}\n${c.text}`)),
-      tuning.bodyBm25,
-    );
+    const titleTerms = groupTitles.map((t, i) => analyze(`${t}\n${groupKeywords[i] ?? ''}`));
+    const bodyTexts = chunks.map((c) => `${c.heading ?? ''}\n${c.text}`);
+    const bodyTerms = bodyTexts.map((t) => analyze(t));
+    this.titleIndex = new Bm25Index(titleTerms, tuning.titleBm25);
+    this.bodyIndex = new Bm25Index(bodyTerms, tuning.bodyBm25);
+    const known = new Set<string>([...titleTerms.flat(), ...bodyTerms.flat()]);
+    this.analyzer = new QueryAnalyzer([...groupTitles, ...groupKeywords, ...bodyTexts], known);
     this.chunkVectors = chunkVectors;
     this.titleVectors = titleVectors;
     const n = chunks.length;
     const g = this.groupCount;
+    this.allIndices = Array.from({ length: n }, (_, i) => i);
     this.scratch = {
       titleLex: new Float32Array(g),
       bodyLex: new Float32Array(n),
@@ -148,6 +196,7 @@ export class HybridIndex {
     const tuning: HybridTuning = { ...DEFAULT_HYBRID_TUNING, ...options.tuning };
     const groupIds = new Map<string, number>();
     const groupTitles: string[] = [];
+    const groupKeywords: string[] = [];
     const groupOf = new Int32Array(chunks.length);
     chunks.forEach((chunk, i) => {
       const key = chunk.title.trim().toLowerCase();
@@ -156,6 +205,7 @@ export class HybridIndex {
         id = groupTitles.length;
         groupIds.set(key, id);
         groupTitles.push(chunk.title);
+        groupKeywords.push((chunk.tags ?? []).map((tag) => tag.replace(/[-_]+/g, ' ')).join(', '));
       }
       groupOf[i] = id;
     });
@@ -163,10 +213,11 @@ export class HybridIndex {
     const chunkTexts = chunks.map(chunkEmbeddingText);
     if (embeddings instanceof LocalHashEmbeddings) embeddings.fit([...chunkTexts, ...groupTitles]);
     const embed =
-      options.embedTexts ??
-      (async (texts: readonly string[]) =>
-        (await embeddings.embedDocuments([...texts])).map((v) => Float32Array.from(v)));
-    const [chunkVecs, titleVecs] = [await embed(chunkTexts), await embed(groupTitles)];
+      options.embedTexts ?? ((texts: readonly string[]) => embedDocumentsAsFloat32(embeddings, texts));
+    // One call so a cache-backed embedder can report progress over everything it embeds.
+    const vectors = await embed([...chunkTexts, ...groupTitles]);
+    const chunkVecs = vectors.slice(0, chunkTexts.length);
+    const titleVecs = vectors.slice(chunkTexts.length);
     const chunkStore = new FlatVectorStore(embeddings);
     chunkStore.addTypedVectors(
       chunkVecs,
@@ -177,7 +228,16 @@ export class HybridIndex {
       titleVecs,
       groupTitles.map((t, i) => new Document({ pageContent: t, metadata: { group: i } })),
     );
-    return new HybridIndex(chunks, tuning, embeddings, groupOf, groupTitles, chunkStore, titleStore);
+    return new HybridIndex(
+      chunks,
+      tuning,
+      embeddings,
+      groupOf,
+      groupTitles,
+      groupKeywords,
+      chunkStore,
+      titleStore,
+    );
   }
 
   /** The LangChain vector store holding chunk vectors, for callers that want plain similarity search. */
@@ -187,55 +247,104 @@ export class HybridIndex {
 
   /** Ranks chunks for `query`; scores are calibrated into [0,1] (see `DEFAULT_KB_THRESHOLDS`). */
   async search(query: string, options: HybridSearchOptions = {}): Promise<KbHit[]> {
+    return (await this.searchWithEvidence(query, options)).map((r) => r.hit);
+  }
+
+  /**
+   * Like {@link search} but also returns the evidence behind each score, for debugging
+   * ("why did the bot pick this article?") and for fitting the calibration.
+   */
+  async searchWithEvidence(query: string, options: HybridSearchOptions = {}): Promise<ScoredHit[]> {
     const k = options.k ?? 5;
     const n = this.chunks.length;
     if (n === 0 || k <= 0) return [];
-    const queryVector = await this.embedQuery(query);
-    const terms = analyze(query);
-    const raw = this.rawScores(terms, queryVector);
+    const analyzed = this.analyzer.analyze(query);
+    const queryVector = await this.embedQuery(query, analyzed.text);
+    const { raw, information } = this.rawScores(analyzed, queryVector);
     const allowed = this.allowedChunks(options.locale);
     const perArticle = options.perArticle ?? true;
     // Over-fetch so de-duplicating per article still leaves k distinct articles.
     const ranked = topK(raw, allowed, perArticle ? Math.min(n, k * 8 + 16) : k);
-    const hits: KbHit[] = [];
+    const results: ScoredHit[] = [];
     const seen = new Set<string>();
+    const s = this.scratch;
     for (const index of ranked) {
       const chunk = this.chunks[index] as HybridChunk;
+      if ((raw[index] as number) <= 0) break;
       if (perArticle) {
         if (seen.has(chunk.articleId)) continue;
         seen.add(chunk.articleId);
       }
-      hits.push(toHit(chunk, this.calibrate(raw[index] as number)));
-      if (hits.length >= k) break;
+      const g = this.groupOf[index] as number;
+      const rawScore = raw[index] as number;
+      const matched = this.matchedInformation(analyzed, g, index);
+      results.push({
+        hit: toHit(chunk, this.calibrate(rawScore, information)),
+        evidence: {
+          raw: rawScore,
+          titleLexical: s.titleLex[g] as number,
+          bodyLexical: s.bodyLex[index] as number,
+          titleVector: s.titleVec[g] as number,
+          bodyVector: s.bodyVec[index] as number,
+          information,
+          matchedInformation: matched,
+          terms: analyzed.terms,
+        },
+      });
+      if (results.length >= k) break;
     }
-    return hits;
+    return results;
   }
 
-  /** Maps a raw fused score to [0,1]. */
-  calibrate(raw: number): number {
-    const { slope, intercept } = this.tuning.calibration;
-    return 1 / (1 + Math.exp(-(slope * raw + intercept)));
+  /** Sum of IDF of the query terms found in the chunk or its title, in units of the largest IDF. */
+  private matchedInformation(query: AnalyzedQuery, group: number, chunk: number): number {
+    let sum = 0;
+    query.terms.forEach((term, i) => {
+      if (this.titleIndex.contains(term, group) || this.bodyIndex.contains(term, chunk)) {
+        sum += this.bodyIndex.termIdf(term) * (query.weights[i] ?? 1);
+      }
+    });
+    return sum / (this.bodyIndex.maxIdf || 1);
   }
 
-  private async embedQuery(query: string): Promise<Float32Array> {
-    if (this.embeddings instanceof LocalHashEmbeddings) return this.embeddings.embedQuerySync(query);
-    return Float32Array.from(await this.embeddings.embedQuery(query));
+  /** Every chunk of one article in document order, scored 1 (the customer chose it explicitly). */
+  articleHits(articleId: string): KbHit[] {
+    return this.chunks.filter((chunk) => chunk.articleId === articleId).map((chunk) => toHit(chunk, 1));
   }
 
-  private allowedChunks(locale: string | undefined): number[] {
-    const all = Array.from({ length: this.chunks.length }, (_, i) => i);
+  /** Maps a raw fused score and the query's information (see {@link HitEvidence.information}) to [0,1]. */
+  calibrate(raw: number, information: number): number {
+    const c = this.tuning.calibration;
+    return 1 / (1 + Math.exp(-(c.slope * raw + c.information * Math.log1p(information) + c.intercept)));
+  }
+
+  /** Local embeddings get the spelling-corrected text; model embeddings read the customer's own words better. */
+  private async embedQuery(original: string, corrected: string): Promise<Float32Array> {
+    if (this.embeddings instanceof LocalHashEmbeddings) return this.embeddings.embedQuerySync(corrected);
+    return Float32Array.from(await this.embeddings.embedQuery(original));
+  }
+
+  private allowedChunks(locale: string | undefined): readonly number[] {
+    const all = this.allIndices;
     if (!locale) return all;
     const wanted = locale.toLowerCase().split('-')[0];
-    const matching = all.filter((i) => (this.chunks[i]?.locale ?? 'en').toLowerCase().split('-')[0] === wanted);
+    const matching = all.filter(
+      (i) => (this.chunks[i]?.locale ?? 'en').toLowerCase().split('-')[0] === wanted,
+    );
     return matching.length > 0 ? matching : all;
   }
 
-  /** Raw fused score per chunk: weighted sum of normalised lexical and vector evidence, divided by the weight sum. */
-  private rawScores(terms: readonly string[], queryVector: Float32Array): Float32Array {
+  /**
+   * Raw fused score per chunk (weighted mean of normalised lexical and vector evidence) and the
+   * query's information for calibration.
+   */
+  private rawScores(
+    query: AnalyzedQuery,
+    queryVector: Float32Array,
+  ): { readonly raw: Float32Array; readonly information: number } {
     const t = this.tuning;
     const s = this.scratch;
-    this.lexical(terms, undefined, s);
-    if (t.feedback.weight > 0 && terms.length > 0) this.feedback(terms, s);
+    const information = this.lexical(query.terms, query.weights, s);
     this.titleVectors.scoreAll(queryVector, s.titleVec);
     this.chunkVectors.scoreAll(queryVector, s.bodyVec);
     const n = this.chunks.length;
@@ -258,43 +367,25 @@ export class HybridIndex {
         t.titleVector * Math.max(0, s.titleVec[g] as number) +
         t.bodyVector * (s.bodyVec[i] as number) +
         t.groupVector * (s.groupVec[g] as number);
-      s.combined[i] = value / total;
+      // Chunks with no evidence at all stay at exactly 0 so they are never returned.
+      s.combined[i] = value > 0 ? value / total + t.leadSection * (this.isLead[i] as number) : 0;
     }
-    return s.combined;
+    return { raw: s.combined, information };
   }
 
-  /** Fills normalised title and body BM25 (each divided by the query's total IDF, so about [0,1]). */
-  private lexical(terms: readonly string[], weights: readonly number[] | undefined, s: Scratch): void {
+  /**
+   * Fills normalised title and body BM25 (each divided by the query's total IDF, so about [0,1]).
+   * @returns the query's information: total IDF in units of the largest IDF ("fully specific
+   * words"), so the figure means the same for small and large corpora.
+   */
+  private lexical(terms: readonly string[], weights: readonly number[], s: Scratch): number {
     const title = this.titleIndex.score(terms, s.titleLex, weights);
     const body = this.bodyIndex.score(terms, s.bodyLex, weights);
     const tw = title.queryWeight || 1;
     const bw = body.queryWeight || 1;
     for (const g of title.touched) s.titleLex[g] = Math.min(1, (s.titleLex[g] as number) / tw);
     for (const i of body.touched) s.bodyLex[i] = Math.min(1, (s.bodyLex[i] as number) / bw);
-  }
-
-  /** RM3-style expansion: add the most frequent non-query terms of the best-matching titles. */
-  private feedback(terms: readonly string[], s: Scratch): void {
-    const f = this.tuning.feedback;
-    const best = topK(
-      s.titleLex,
-      Array.from({ length: this.groupCount }, (_, i) => i),
-      f.groups,
-    );
-    const counts = new Map<string, number>();
-    const original = new Set(terms);
-    for (const g of best) {
-      const w = s.titleLex[g] as number;
-      if (w <= 0) continue;
-      for (const term of this.groupTitleTerms[g] ?? []) {
-        if (!original.has(term)) counts.set(term, (counts.get(term) ?? 0) + w);
-      }
-    }
-    const expansion = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, f.terms);
-    if (expansion.length === 0) return;
-    const expanded = [...terms, ...expansion.map(([term]) => term)];
-    const weights = [...terms.map(() => 1), ...expansion.map(() => f.weight)];
-    this.lexical(expanded, weights, s);
+    return body.queryWeight / (this.bodyIndex.maxIdf || 1);
   }
 }
 

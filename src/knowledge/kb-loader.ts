@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
@@ -22,7 +23,7 @@ const MARKDOWN = /\.(md|markdown)$/i;
 
 /** Markdown files under `dir`, recursively, in a stable order so ids and chunk order are reproducible. */
 export async function listMarkdownFiles(dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
@@ -33,7 +34,8 @@ export async function listMarkdownFiles(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await listMarkdownFiles(full)));
-    else if (entry.isFile() && MARKDOWN.test(entry.name) && !/^readme\.md$/i.test(entry.name)) files.push(full);
+    else if (entry.isFile() && MARKDOWN.test(entry.name) && !/^readme\.md$/i.test(entry.name))
+      files.push(full);
   }
   return files;
 }

@@ -40,9 +40,70 @@ export function contentTokens(text: string): string[] {
   return rawTokens(text).filter((t) => !STOPWORDS.has(t) && (t.length > 1 || /\d/.test(t)));
 }
 
-/** Stemmed content tokens, the unit of both the BM25 index and the embedding's word features. */
+/**
+ * Everyday support-desk synonyms, first word canonical. Deliberately generic (not mined from any
+ * eval set's answers): customers say "get rid of" and "erase" where articles say "delete", and a
+ * keyword index cannot bridge that on its own. Multi-word phrases are rewritten before tokenising.
+ */
+const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['delete', 'remove', 'erase', 'wipe'],
+  ['email', 'mail', 'emails', 'mails', 'inbox'],
+  ['login', 'signin', 'logon'],
+  ['logout', 'signout', 'logoff'],
+  ['signup', 'register', 'registration'],
+  ['backup', 'backups'],
+  ['password', 'passcode', 'passwd', 'pwd'],
+  ['refund', 'reimburse', 'reimbursement', 'moneyback'],
+  ['photo', 'picture', 'pic', 'pics', 'photograph'],
+  ['phone', 'smartphone', 'cellphone', 'mobile'],
+  ['buy', 'purchase'],
+  ['ship', 'shipping', 'shipment', 'deliver', 'delivery', 'arrive', 'arrival'],
+  ['parcel', 'package'],
+  ['2fa', 'mfa', 'twofactor', 'twostep'],
+  ['cancel', 'cancellation', 'terminate'],
+  ['charge', 'billed'],
+  ['find', 'locate'],
+];
+
+const PHRASES: readonly (readonly [RegExp, string])[] = [
+  [/\bget(?:ting)? rid of\b/g, 'delete'],
+  [/\be-mails?\b/g, 'email'],
+  [/\b(?:log|logging|logged|sign|signing|signed) (?:in|into|on)(?:to)?\b/g, 'login'],
+  [/\b(?:log|logging|logged|sign|signing|signed) (?:out|off)\b/g, 'logout'],
+  [/\b(?:sign|signing|signed) up\b/g, 'signup'],
+  [/\b(?:back|backing|backed) (?:up|it up|them up)\b/g, 'backup'],
+  [/\bmoney back\b/g, 'refund'],
+  [/\b(?:two|2)[- ](?:factor|step)\b/g, 'twofactor'],
+  [/\bpass word\b/g, 'password'],
+];
+
+// Built on first use: the stemmer's tables are declared further down this module.
+let canonicalStem: Map<string, string> | undefined;
+function synonymTable(): Map<string, string> {
+  if (canonicalStem) return canonicalStem;
+  canonicalStem = new Map();
+  for (const group of SYNONYM_GROUPS) {
+    const target = stem(group[0] ?? '');
+    for (const word of group) canonicalStem.set(stem(word), target);
+  }
+  return canonicalStem;
+}
+
+/** Rewrites multi-word synonyms ("sign in", "get rid of") to single canonical words. */
+export function rewritePhrases(text: string): string {
+  let out = text.toLowerCase();
+  for (const [pattern, replacement] of PHRASES) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Maps a stem to its synonym group's canonical stem. */
+export function canonical(stemmed: string): string {
+  return synonymTable().get(stemmed) ?? stemmed;
+}
+
+/** Stemmed, synonym-folded content tokens: the unit of the BM25 index and the embedding's word features. */
 export function analyze(text: string): string[] {
-  return contentTokens(text).map(stem);
+  return contentTokens(rewritePhrases(text)).map((token) => canonical(stem(token)));
 }
 
 // Porter (1980) as published by its author; regexes are compiled once because stemming runs per token.
@@ -114,71 +175,76 @@ export function stem(word: string): string {
 
 function porter(input: string): string {
   if (input.length < 3 || !/^[a-z]+$/.test(input)) return input;
-  let w = input;
-  const startsWithY = w.startsWith('y');
-  if (startsWithY) w = `Y${w.slice(1)}`;
+  const startsWithY = input.startsWith('y');
+  // An initial y is a consonant; uppercase keeps the vowel patterns from treating it as one.
+  let w = startsWithY ? `Y${input.slice(1)}` : input;
 
-  let m = RE_1A_1.exec(w);
-  if (m) w = `${m[1]}${m[2]}`;
-  else if ((m = RE_1A_2.exec(w))) w = `${m[1]}${m[2]}`;
+  const step1a = RE_1A_1.exec(w) ?? RE_1A_2.exec(w);
+  if (step1a) w = `${step1a[1]}${step1a[2]}`;
 
-  if ((m = RE_1B_1.exec(w))) {
-    if (MGR0.test(m[1] ?? '')) w = w.slice(0, -1);
-  } else if ((m = RE_1B_2.exec(w))) {
-    const stemPart = m[1] ?? '';
-    if (S_V.test(stemPart)) {
-      w = stemPart;
-      if (RE_1B_3.test(w)) w += 'e';
-      else if (RE_1B_4.test(w)) w = w.slice(0, -1);
-      else if (CVC.test(w)) w += 'e';
-    }
+  const eed = RE_1B_1.exec(w);
+  const edIng = eed ? null : RE_1B_2.exec(w);
+  if (eed) {
+    if (MGR0.test(eed[1] ?? '')) w = w.slice(0, -1);
+  } else if (edIng && S_V.test(edIng[1] ?? '')) {
+    w = edIng[1] ?? '';
+    if (RE_1B_3.test(w)) w += 'e';
+    else if (RE_1B_4.test(w)) w = w.slice(0, -1);
+    else if (CVC.test(w)) w += 'e';
   }
 
-  if ((m = RE_1C.exec(w))) {
-    const stemPart = m[1] ?? '';
-    if (S_V.test(stemPart)) w = `${stemPart}i`;
-  }
+  const step1c = RE_1C.exec(w);
+  if (step1c && S_V.test(step1c[1] ?? '')) w = `${step1c[1]}i`;
 
-  if ((m = RE_2.exec(w))) {
-    const stemPart = m[1] ?? '';
-    if (MGR0.test(stemPart)) w = stemPart + (STEP2[m[2] ?? ''] ?? '');
-  }
+  const step2 = RE_2.exec(w);
+  if (step2 && MGR0.test(step2[1] ?? '')) w = (step2[1] ?? '') + (STEP2[step2[2] ?? ''] ?? '');
 
-  if ((m = RE_3.exec(w))) {
-    const stemPart = m[1] ?? '';
-    if (MGR0.test(stemPart)) w = stemPart + (STEP3[m[2] ?? ''] ?? '');
-  }
+  const step3 = RE_3.exec(w);
+  if (step3 && MGR0.test(step3[1] ?? '')) w = (step3[1] ?? '') + (STEP3[step3[2] ?? ''] ?? '');
 
-  if ((m = RE_4.exec(w))) {
-    const stemPart = m[1] ?? '';
-    if (MGR1.test(stemPart)) w = stemPart;
-  } else if ((m = RE_4_ION.exec(w))) {
-    const stemPart = (m[1] ?? '') + (m[2] ?? '');
+  const step4 = RE_4.exec(w);
+  const step4Ion = step4 ? null : RE_4_ION.exec(w);
+  if (step4) {
+    if (MGR1.test(step4[1] ?? '')) w = step4[1] ?? '';
+  } else if (step4Ion) {
+    const stemPart = (step4Ion[1] ?? '') + (step4Ion[2] ?? '');
     if (MGR1.test(stemPart)) w = stemPart;
   }
 
-  if ((m = RE_5.exec(w))) {
-    const stemPart = m[1] ?? '';
+  const step5 = RE_5.exec(w);
+  if (step5) {
+    const stemPart = step5[1] ?? '';
     if (MGR1.test(stemPart) || (MEQ1.test(stemPart) && !CVC.test(stemPart))) w = stemPart;
   }
   if (w.endsWith('ll') && MGR1.test(w)) w = w.slice(0, -1);
 
-  if (startsWithY) w = `y${w.slice(1)}`;
-  return w;
+  return startsWithY ? `y${w.slice(1)}` : w;
 }
 
-/** 32-bit FNV-1a with a seed, so feature families hash into independent positions. */
-export function hash32(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Final avalanche: FNV's low bits are weak and we take `h % dim`.
+/** Starts an incremental 32-bit FNV-1a hash; `seed` separates feature families. */
+export function fnvStart(seed: number): number {
+  return (0x811c9dc5 ^ seed) >>> 0;
+}
+
+/** Feeds one UTF-16 code unit into an FNV-1a state. */
+export function fnvStep(state: number, code: number): number {
+  return Math.imul(state ^ code, 0x01000193);
+}
+
+/** Finalises an FNV-1a state with an avalanche step: FNV's low bits are weak and callers take `h % dim`. */
+export function fnvFinish(state: number): number {
+  let h = state;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** 32-bit FNV-1a of a whole string with a seed, finalised. */
+export function hash32(text: string, seed = 0): number {
+  let h = fnvStart(seed);
+  for (let i = 0; i < text.length; i++) h = fnvStep(h, text.charCodeAt(i));
+  return fnvFinish(h);
 }
