@@ -24,8 +24,9 @@ program
   .command('start')
   .description('Run the bot: HTTP server, queue workers and every configured adapter')
   .action(async () => {
+    const config = configOrExit();
     const { runStart } = await import('./start.ts');
-    await runStart(configOrExit());
+    await runStart(config);
   });
 
 program
@@ -38,8 +39,9 @@ program
     `terminal-${process.pid}`,
   )
   .action(async (options: { debug?: boolean; conversation: string }) => {
+    const config = configOrExit();
     const { runChat } = await import('./chat.ts');
-    await runChat(configOrExit(), { debug: options.debug === true, conversationId: options.conversation });
+    await runChat(config, { debug: options.debug === true, conversationId: options.conversation });
   });
 
 const kb = program.command('kb').description('Knowledge base tools');
@@ -47,8 +49,9 @@ kb.command('index')
   .description('Rebuild the knowledge-base index cache (re-embeds only changed articles unless --force)')
   .option('--force', 'ignore the cache and re-embed everything')
   .action(async (options: { force?: boolean }) => {
+    const config = configOrExit();
     const { runKbIndex } = await import('./kb-index.ts');
-    await runKbIndex(configOrExit(), { force: options.force === true });
+    await runKbIndex(config, { force: options.force === true });
   });
 
 await program.parseAsync(process.argv);
