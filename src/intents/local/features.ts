@@ -18,6 +18,8 @@ export interface FeatureOptions {
   readonly hashBits: number;
   /** Longest word n-gram (1 = unigrams only). */
   readonly wordNgramMax: number;
+  /** Ordered word pairs up to this many positions apart, beyond adjacent bigrams (0 = none). */
+  readonly skipGramWindow: number;
   /** Shortest and longest character n-gram. */
   readonly charNgramMin: number;
   readonly charNgramMax: number;
@@ -30,6 +32,7 @@ export interface FeatureOptions {
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   hashBits: 20,
   wordNgramMax: 2,
+  skipGramWindow: 0,
   charNgramMin: 2,
   charNgramMax: 5,
   wordWeight: 1,
@@ -82,6 +85,11 @@ export function extractRawFeatures(text: string, options: FeatureOptions = DEFAU
     for (let i = 0; i + n <= stems.length; i++) {
       const gram = n === 1 ? (stems[i] ?? '') : stems.slice(i, i + n).join(' ');
       bump(words, hashString(gram, WORD_SALT + n) & mask);
+    }
+  }
+  for (let gap = 2; gap <= options.skipGramWindow; gap++) {
+    for (let i = 0; i + gap < stems.length; i++) {
+      bump(words, hashString(`${stems[i]}~${stems[i + gap]}`, WORD_SALT) & mask);
     }
   }
   const chars = new Map<number, number>();
