@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logging/pino-logger.ts';
+import { createRuntime, type Runtime } from '../../src/main.ts';
+import { REPO_ROOT } from '../helpers/process.ts';
+
+describe('sandbox with the real local understanding and kb/', () => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await createRuntime(loadConfig({ LOG_LEVEL: 'silent' }), { logger: silentLogger });
+    await runtime.startWorkers();
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  const say = (conversationId: string, text: string) => {
+    if (!runtime.sandbox) throw new Error('sandbox is off');
+    return runtime.sandbox.converse({ conversationId, text });
+  };
+
+  it('answers a double charge from the billing article, with its citation', async () => {
+    const response = await say('u-billing', 'I was charged twice this month');
+    expect(response.debug.kb[0]?.id).toBe('double-charge');
+    expect(response.replies[0]?.text).toMatch(/charged twice/i);
+    expect(response.replies[0]?.text).toContain('https://help.brightcart.example/articles/double-charge');
+  });
+
+  it('classifies "I want to talk to a person" as a human request and hands off', async () => {
+    const response = await say('u-human', 'I want to talk to a person');
+    expect(response.debug.intent).toBe('talk_to_human');
+    expect(response.state).toBe('waiting_for_human');
+  });
+
+  it.each(['Can you recommend a good lasagna recipe?', 'Who won the football world cup in 1998?'])(
+    'says it does not know and offers a person for "%s", rather than a wrong article',
+    async (question) => {
+      const response = await say(`u-unknown-${question.length}`, question);
+      expect(response.replies).toHaveLength(1);
+      expect(response.replies[0]?.text).toMatch(/don’t know/);
+      expect(response.replies[0]?.text).not.toContain('Sources:');
+      expect(response.replies[0]?.choices?.map((c) => c.id)).toContain('sb:handoff');
+    },
+  );
+});
+
+describe('switchboard chat', () => {
+  it('chats in the terminal and shows the debug block with --debug', async () => {
+    const child = spawn(process.execPath, ['bin/switchboard.js', 'chat', '--debug'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stdin.write('how do I reset my password?\n');
+    child.stdin.end('/quit\n');
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(0);
+    expect(out).toMatch(/bot> To reset your password/);
+    expect(out).toMatch(/debug: \{"state":"bot","intent":"password_reset"/);
+  }, 60_000);
+});
