@@ -31,13 +31,22 @@ interface Figure {
   readonly p99_ms: number;
 }
 
-async function benchEngine(label: string, env: Record<string, string>, messages: number, concurrency: number): Promise<Figure> {
+async function benchEngine(
+  label: string,
+  env: Record<string, string>,
+  messages: number,
+  concurrency: number,
+): Promise<Figure> {
   const runtime = await createRuntime(loadConfig({ LOG_LEVEL: 'silent', ...env }), { logger: silentLogger });
   await runtime.startWorkers();
   const sandbox = runtime.sandbox;
   if (!sandbox) throw new Error('sandbox is off');
   // Warm up JIT and caches.
-  for (let i = 0; i < 50; i++) await sandbox.converse({ conversationId: `warm-${i % 5}`, text: QUESTIONS[i % QUESTIONS.length] ?? 'hi' });
+  for (let i = 0; i < 50; i++)
+    await sandbox.converse({
+      conversationId: `warm-${i % 5}`,
+      text: QUESTIONS[i % QUESTIONS.length] ?? 'hi',
+    });
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -47,7 +56,10 @@ async function benchEngine(label: string, env: Record<string, string>, messages:
         const i = next++;
         if (i >= messages) return;
         const t0 = performance.now();
-        await sandbox.converse({ conversationId: `bench-${i % 500}`, text: QUESTIONS[i % QUESTIONS.length] ?? 'hi' });
+        await sandbox.converse({
+          conversationId: `bench-${i % 500}`,
+          text: QUESTIONS[i % QUESTIONS.length] ?? 'hi',
+        });
         latencies.push(performance.now() - t0);
       }
     }),
@@ -84,7 +96,12 @@ figures.push(memory);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (await redisAnswers(redisUrl)) {
   const prefix = `sbbench:${process.pid}`;
-  const redis = await benchEngine('sandbox turn, redis store + queue', { REDIS_URL: redisUrl, REDIS_PREFIX: prefix }, 3000, 32);
+  const redis = await benchEngine(
+    'sandbox turn, redis store + queue',
+    { REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
+    3000,
+    32,
+  );
   console.log(JSON.stringify(redis));
   figures.push(redis);
   const cleanup = new Redis(redisUrl);

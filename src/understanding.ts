@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
-import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { loadIntentsFile } from './intents/intents-file.ts';
+import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { createLocalIntentClassifier } from './intents/local/local-intent-classifier.ts';
 import { ExtractiveAnswerGenerator } from './knowledge/extractive-answer-generator.ts';
 import { createLangChainRetriever, type LangChainRetrieverOptions } from './knowledge/langchain-retriever.ts';
@@ -61,7 +61,10 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
   return {
     classifier: createLlmIntentClassifier({
       ...connection,
-      intents: intents.intents.map((i) => ({ name: i.name, ...(i.description ? { description: i.description } : {}) })),
+      intents: intents.intents.map((i) => ({
+        name: i.name,
+        ...(i.description ? { description: i.description } : {}),
+      })),
       fallback: local,
       logger,
     }),
