@@ -52,7 +52,9 @@ export async function runIntentEval(opts: { train: string; test: string; oosLabe
     onProgress: (message) => console.log(`  ${message}`),
   });
   const trainMs = performance.now() - started;
-  console.log(`trained in ${(trainMs / 1000).toFixed(1)} s; out-of-scope threshold ${classifier.threshold.toFixed(3)}`);
+  console.log(
+    `trained in ${(trainMs / 1000).toFixed(1)} s; out-of-scope threshold ${classifier.threshold.toFixed(3)}`,
+  );
 
   const test = await readJsonl(opts.test);
   console.log(`test: ${test.length} rows (${opts.test})`);
@@ -67,15 +69,16 @@ export async function runIntentEval(opts: { train: string; test: string; oosLabe
     predicted.push(result.intent ?? opts.oosLabel);
   }
 
-  const inScope = test.map((r, i) => i).filter((i) => gold[i] !== opts.oosLabel);
-  const oos = test.map((r, i) => i).filter((i) => gold[i] === opts.oosLabel);
+  const inScope = test.map((_row, i) => i).filter((i) => gold[i] !== opts.oosLabel);
+  const oos = test.map((_row, i) => i).filter((i) => gold[i] === opts.oosLabel);
   const pick = (values: string[], idx: number[]): string[] => idx.map((i) => values[i] as string);
   const rejectedInScope = inScope.filter((i) => predicted[i] === opts.oosLabel).length;
 
   const figures = {
     accuracy: round(accuracy(gold, predicted)),
     macro_f1: round(macroF1(gold, predicted)),
-    in_scope_accuracy: oos.length === 0 ? null : round(accuracy(pick(gold, inScope), pick(predicted, inScope))),
+    in_scope_accuracy:
+      oos.length === 0 ? null : round(accuracy(pick(gold, inScope), pick(predicted, inScope))),
     oos_recall: oos.length === 0 ? null : round(accuracy(pick(gold, oos), pick(predicted, oos))),
     n_test: test.length,
     train_ms: Math.round(trainMs),
@@ -99,7 +102,9 @@ export async function runIntentEval(opts: { train: string; test: string; oosLabe
   );
   console.log(
     `accuracy ${figures.accuracy}, macro-F1 ${figures.macro_f1}` +
-      (oos.length === 0 ? '' : `, in-scope accuracy ${figures.in_scope_accuracy}, OOS recall ${figures.oos_recall}`),
+      (oos.length === 0
+        ? ''
+        : `, in-scope accuracy ${figures.in_scope_accuracy}, OOS recall ${figures.oos_recall}`),
   );
   console.log(JSON.stringify(figures));
 }

@@ -5,7 +5,8 @@
 
 /** Share of positions where `predicted` equals `gold`; 0 for empty input. */
 export function accuracy(gold: readonly string[], predicted: readonly string[]): number {
-  if (gold.length !== predicted.length) throw new Error(`accuracy: ${gold.length} gold vs ${predicted.length} predicted`);
+  if (gold.length !== predicted.length)
+    throw new Error(`accuracy: ${gold.length} gold vs ${predicted.length} predicted`);
   if (gold.length === 0) return 0;
   let hits = 0;
   for (let i = 0; i < gold.length; i++) if (gold[i] === predicted[i]) hits++;
@@ -19,7 +20,8 @@ export function accuracy(gold: readonly string[], predicted: readonly string[]):
  * nothing and cost the recall of the rows they took.
  */
 export function macroF1(gold: readonly string[], predicted: readonly string[]): number {
-  if (gold.length !== predicted.length) throw new Error(`macroF1: ${gold.length} gold vs ${predicted.length} predicted`);
+  if (gold.length !== predicted.length)
+    throw new Error(`macroF1: ${gold.length} gold vs ${predicted.length} predicted`);
   const classes = [...new Set(gold)];
   if (classes.length === 0) return 0;
   const tp = new Map<string, number>();

@@ -35,11 +35,15 @@ const intentSchema = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case (lower-case letters, digits and _), e.g. order_status'),
   description: phrase,
-  examples: z.array(phrase, { message: 'must be a list of example phrasings' }).min(1, 'needs at least one example'),
+  examples: z
+    .array(phrase, { message: 'must be a list of example phrasings' })
+    .min(1, 'needs at least one example'),
 });
 
 const fileSchema = z.strictObject({
-  intents: z.array(intentSchema, { message: 'must be a list of intents' }).min(1, 'needs at least one intent'),
+  intents: z
+    .array(intentSchema, { message: 'must be a list of intents' })
+    .min(1, 'needs at least one intent'),
   out_of_scope: z.array(phrase, { message: 'must be a list of phrasings' }).default([]),
 });
 
@@ -71,7 +75,8 @@ function describePath(path: readonly PropertyKey[], raw: unknown): string {
       }
     } else {
       out += out === '' ? String(key) : `.${String(key)}`;
-      node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+      node =
+        node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     }
   }
   return out === '' ? '(top level)' : out;
@@ -109,12 +114,14 @@ export function parseIntentsFile(source: string, path: string): IntentsFile {
     else if (previous !== where) problems.push(`"${text}" appears under both ${previous} and ${where}`);
   };
   intents.forEach((intent, index) => {
-    if (seenNames.has(intent.name)) problems.push(`intents[${index}] (${intent.name}): duplicate intent name`);
+    if (seenNames.has(intent.name))
+      problems.push(`intents[${index}] (${intent.name}): duplicate intent name`);
     seenNames.add(intent.name);
     for (const example of intent.examples) claim(example, intent.name);
   });
   for (const example of outOfScope) claim(example, 'out_of_scope');
-  if (problems.length > 0) throw new IntentsFileError(path, `invalid intents file:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new IntentsFileError(path, `invalid intents file:\n  - ${problems.join('\n  - ')}`);
 
   return {
     intents: intents.map((i) => ({ name: i.name, description: i.description, examples: i.examples })),
@@ -134,7 +141,9 @@ export function loadIntentsFile(path: string): IntentsFile {
   try {
     source = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new IntentsFileError(path, `cannot read intents file: ${(error as Error).message}`, { cause: error });
+    throw new IntentsFileError(path, `cannot read intents file: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parseIntentsFile(source, path);
 }

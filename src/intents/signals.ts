@@ -105,7 +105,19 @@ const NEGATIVE: ReadonlyMap<string, number> = new Map([
   ['sue', 2],
 ]);
 
-const NEGATORS = new Set(['not', 'no', "don't", 'dont', "isn't", 'isnt', "wasn't", 'wasnt', 'never', "didn't", 'didnt']);
+const NEGATORS = new Set([
+  'not',
+  'no',
+  "don't",
+  'dont',
+  "isn't",
+  'isnt',
+  "wasn't",
+  'wasnt',
+  'never',
+  "didn't",
+  'didnt',
+]);
 
 const POSITIVE_EMOJI = /[\u{1F600}-\u{1F60D}\u{1F642}\u{1F44D}\u{2764}\u{1F64F}\u{1F389}]/u;
 const NEGATIVE_EMOJI = /[\u{1F620}\u{1F621}\u{1F624}\u{1F44E}\u{1F92C}\u{1F62D}\u{1F622}\u{1F61E}\u{1F612}]/u;
@@ -144,14 +156,15 @@ function detectUrgency(normalized: string, original: string): TurnSignals['urgen
   if (exclamations >= 3 || /!!/.test(original)) return 'high';
   // Shouting: a message of several words written in capitals.
   const letters = original.replace(/[^\p{L}]/gu, '');
-  if (letters.length >= 12 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) return 'high';
+  if (letters.length >= 12 && letters === letters.toUpperCase() && letters !== letters.toLowerCase())
+    return 'high';
   return 'normal';
 }
 
 // ---------------------------------------------------------------- human request
 
 const PERSON =
-  "(?:real |live |actual |human |proper |flesh and blood )?(?:person|people|human(?: being)?|agent|representative|rep|operator|somebody|someone|staff(?: member)?|employee|manager|supervisor|customer (?:service|support|care)(?: rep(?:resentative)?| agent| team)?|support (?:agent|team|staff)|team member|advisor|adviser)";
+  '(?:real |live |actual |human |proper |flesh and blood )?(?:person|people|human(?: being)?|agent|representative|rep|operator|somebody|someone|staff(?: member)?|employee|manager|supervisor|customer (?:service|support|care)(?: rep(?:resentative)?| agent| team)?|support (?:agent|team|staff)|team member|advisor|adviser)';
 const GAP = "(?:[\\p{L}']+ ){0,3}?";
 
 const HUMAN_PATTERNS: readonly RegExp[] = [
@@ -161,12 +174,12 @@ const HUMAN_PATTERNS: readonly RegExp[] = [
     'u',
   ),
   // "I want a human", "get me an agent", "can I have a real person"
+  /\b(?:want|need|like|have|get me|give me|find me|request|requesting|prefer) (?:to (?:talk|speak|chat) (?:to|with) )?(?:a |an |the |some |your )+(?:real |actual |live |human )*(?:person|human(?: being)?|agent|representative|operator|somebody|someone|manager|supervisor|rep)\b/u,
+  // "is there a human I can talk to", "someone I can speak with"
   new RegExp(
-    `\\b(?:want|need|like|have|get me|give me|find me|request|requesting|prefer) (?:to (?:talk|speak|chat) (?:to|with) )?(?:a |an |the |some |your )+(?:real |actual |live |human )*(?:person|human(?: being)?|agent|representative|operator|somebody|someone|manager|supervisor|rep)\\b`,
+    `\\b(?:person|human|agent|representative|someone|somebody|anyone|anybody) ${GAP}(?:talk|speak|chat) (?:to|with)\\b`,
     'u',
   ),
-  // "is there a human I can talk to", "someone I can speak with"
-  new RegExp(`\\b(?:person|human|agent|representative|someone|somebody|anyone|anybody) ${GAP}(?:talk|speak|chat) (?:to|with)\\b`, 'u'),
   // "real human", "live agent", "actual person", "human being"
   /\b(?:real|live|actual) (?:human|person|agent|people|representative)s?\b/,
   /\bhuman being\b/,

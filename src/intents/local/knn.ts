@@ -115,7 +115,8 @@ export function knnVote(
     distribution[label] = (distribution[label] as number) + w;
     sum += w;
   }
-  if (sum > 0) for (let c = 0; c < distribution.length; c++) distribution[c] = (distribution[c] as number) / sum;
+  if (sum > 0)
+    for (let c = 0; c < distribution.length; c++) distribution[c] = (distribution[c] as number) / sum;
   else distribution.fill(1 / index.classes);
   return { distribution, maxSimilarity: topSims[0] ?? 0 };
 }

@@ -29,7 +29,12 @@ export interface TrainingSet {
 }
 
 /** Adds `x · W` (feature-major, `classes` wide) to `out`. */
-export function addSparseProduct(weights: Float32Array, classes: number, x: SparseVector, out: Float64Array): void {
+export function addSparseProduct(
+  weights: Float32Array,
+  classes: number,
+  x: SparseVector,
+  out: Float64Array,
+): void {
   const { indices, values } = x;
   for (let k = 0; k < indices.length; k++) {
     const base = (indices[k] as number) * classes;

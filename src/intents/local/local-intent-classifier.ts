@@ -1,7 +1,7 @@
 /**
  * The local intent classifier: trains in-process from labelled examples (no
- * downloads, no native code, no network) and answers in well under a
- * millisecond per message. It is the default classifier and the fallback
+ * downloads, no native code, no network) and answers in a few milliseconds
+ * per message. It is the default classifier and the fallback
  * when an LLM classifier is unavailable.
  */
 
@@ -10,7 +10,7 @@ import type { ClassifyInput, IntentClassifier } from '../../ports/intent-classif
 import { detectSignals } from '../signals.ts';
 import type { LocalIntentModel } from './model.ts';
 import type { Calibration, LabelledText, LocalModelHyperparameters, ProgressListener } from './train.ts';
-import { DEFAULT_HYPERPARAMETERS, calibrateOosThreshold, trainLocalModel } from './train.ts';
+import { calibrateOosThreshold, DEFAULT_HYPERPARAMETERS, trainLocalModel } from './train.ts';
 
 /** Options of {@link createLocalIntentClassifier}. */
 export interface LocalIntentClassifierOptions {
@@ -77,7 +77,10 @@ export class LocalIntentClassifier implements IntentClassifier {
     this.humanIntent = this.intents.includes(args.humanIntent) ? args.humanIntent : null;
   }
 
-  /** Port method; the work is synchronous, see {@link LocalIntentClassifier.predict}. */
+  /**
+   * Port method; the work is synchronous, see {@link LocalIntentClassifier.predict}.
+   * `history` is ignored: the model was trained on single messages.
+   */
   classify(input: ClassifyInput): Promise<IntentResult> {
     return Promise.resolve(this.predict(input.text));
   }
@@ -136,14 +139,16 @@ function toAlternatives(
   return ranked.slice(0, ALTERNATIVES).map((r) => ({ intent: r.label, confidence: r.probability }));
 }
 
-function mergeHyperparameters(overrides: Partial<LocalModelHyperparameters> | undefined): LocalModelHyperparameters {
+function mergeHyperparameters(
+  overrides: Partial<LocalModelHyperparameters> | undefined,
+): LocalModelHyperparameters {
   return { ...DEFAULT_HYPERPARAMETERS, ...overrides };
 }
 
 /**
  * Trains a {@link LocalIntentClassifier}. Synchronous on purpose: training is
- * pure CPU work (about 10-25 s for 10k examples on two cores, well under a
- * second for the bot's own `nlu/intents.yml`), so wrapping it in a promise
+ * pure CPU work (about 20-35 s for 10k examples on two cores, calibration
+ * included; under a second for the bot's own `nlu/intents.yml`), so wrapping it in a promise
  * would not free the event loop. Call it at startup, before serving traffic.
  *
  * Unless `oosThreshold` is given, the out-of-scope threshold is calibrated
@@ -177,6 +182,8 @@ export function createLocalIntentClassifier(options: LocalIntentClassifierOption
         maxInScopeRejection: options.maxInScopeRejection ?? 0.03,
         pseudoOosMaxInScopeRejection: options.maxInScopeRejection ?? 0.01,
         keepIntents: [humanIntent],
+        crossFitMaxExamples: 3_000,
+        crossFitFolds: 5,
       },
       options.onProgress,
     );

@@ -39,7 +39,13 @@ export interface MlpWeights {
   readonly b2: Float32Array;
 }
 
-function hiddenPreActivation(w1: Float32Array, b1: Float32Array, hidden: number, x: SparseVector, out: Float64Array): void {
+function hiddenPreActivation(
+  w1: Float32Array,
+  b1: Float32Array,
+  hidden: number,
+  x: SparseVector,
+  out: Float64Array,
+): void {
   for (let j = 0; j < hidden; j++) out[j] = b1[j] as number;
   const { indices, values } = x;
   for (let k = 0; k < indices.length; k++) {

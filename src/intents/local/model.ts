@@ -1,8 +1,8 @@
 /**
  * The trained local intent model: a TF-IDF vectorizer feeding three scorers
  * whose class probabilities are blended with fixed weights. Prediction is pure
- * and synchronous; one query costs well under a millisecond on BANKING77-sized
- * models.
+ * and synchronous; one query costs about 1-3 ms on BANKING77-sized models
+ * (10k examples, 77 intents) and far less on the bot's own intents file.
  */
 
 import type { SparseVector, TfidfVectorizer } from './features.ts';

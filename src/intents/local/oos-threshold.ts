@@ -77,9 +77,9 @@ export function chooseOosThreshold(
   oos: readonly HeldOutPrediction[],
   options: ThresholdOptions,
 ): ThresholdChoice {
-  const confidences = [...new Set([...inScope, ...oos].filter((p) => !p.predictedOos).map((p) => p.confidence))].sort(
-    (a, b) => a - b,
-  );
+  const confidences = [
+    ...new Set([...inScope, ...oos].filter((p) => !p.predictedOos).map((p) => p.confidence)),
+  ].sort((a, b) => a - b);
   const base = evaluate(inScope, oos, 0);
   const scoreOf = (r: Omit<ThresholdChoice, 'threshold'>): number =>
     (1 - options.oosPrior) * r.inScopeAccuracy + options.oosPrior * (r.oosRecall ?? 0);

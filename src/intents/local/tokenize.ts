@@ -17,7 +17,6 @@ export const NUMBER_TOKEN = '<num>';
 // "card not working" versus "card working".
 const IRREGULAR_CONTRACTIONS: ReadonlyMap<string, string> = new Map([
   ["can't", 'can not'],
-  ['cannot', 'can not'],
   ["won't", 'will not'],
   ["shan't", 'shall not'],
   ["ain't", 'is not'],
@@ -41,6 +40,7 @@ const IRREGULAR_CONTRACTIONS: ReadonlyMap<string, string> = new Map([
 // Only unambiguous forms: "wont", "its", "id", "well" are real words and are left alone.
 const BARE_CONTRACTIONS: ReadonlyMap<string, string> = new Map([
   ['cant', 'can not'],
+  ['cannot', 'can not'],
   ['dont', 'do not'],
   ['doesnt', 'does not'],
   ['didnt', 'did not'],
