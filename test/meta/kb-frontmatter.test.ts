@@ -23,7 +23,19 @@ describe('kb/ starter knowledge base', async () => {
 
   it('covers the topics the product promises', () => {
     const ids = new Set(articles.map((a) => a.metadata.id));
-    for (const id of ['track-order', 'delivery-times', 'return-policy', 'refund-timing', 'double-charge', 'reset-password', 'two-factor-authentication', 'delete-account', 'plans-and-pricing', 'api-error-codes', 'api-rate-limits']) {
+    for (const id of [
+      'track-order',
+      'delivery-times',
+      'return-policy',
+      'refund-timing',
+      'double-charge',
+      'reset-password',
+      'two-factor-authentication',
+      'delete-account',
+      'plans-and-pricing',
+      'api-error-codes',
+      'api-rate-limits',
+    ]) {
       expect(ids.has(id), id).toBe(true);
     }
   });
