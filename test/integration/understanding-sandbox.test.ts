@@ -64,3 +64,31 @@ describe('switchboard chat', () => {
     expect(out).toMatch(/debug: \{"state":"bot","intent":"password_reset"/);
   }, 60_000);
 });
+
+describe('switchboard kb index', () => {
+  it('embeds the knowledge base once, then reuses the cache', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cacheDir = join(mkdtempSync(join(tmpdir(), 'sb-kb-')), 'cache');
+    const run = async (): Promise<string> => {
+      const child = spawn(process.execPath, ['bin/switchboard.js', 'kb', 'index'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KB_CACHE_DIR: cacheDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      expect(await new Promise<number | null>((done) => child.on('exit', done))).toBe(0);
+      return out;
+    };
+    const first = await run();
+    expect(first).toMatch(
+      /Indexed \d+ articles \(\d+ chunks\) from kb in \d+ ms: [1-9]\d* texts embedded, 0 reused/,
+    );
+    const second = await run();
+    expect(second).toMatch(/: 0 texts embedded, [1-9]\d* reused/);
+  }, 60_000);
+});
