@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createHybridIndex, type InMemoryDoc } from '../src/knowledge/create-hybrid-index.ts';
+import { type InMemoryDoc, createHybridIndex } from '../src/knowledge/create-hybrid-index.ts';
 
 interface Thread {
   readonly id: string;

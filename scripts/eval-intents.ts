@@ -100,11 +100,10 @@ export async function runIntentEval(opts: { train: string; test: string; oosLabe
     `in-scope rows refused as out of scope: ${rejectedInScope} of ${inScope.length}; ` +
       `latency p50 ${percentile(latencies, 50).toFixed(3)} ms, p95 ${figures.p95_ms} ms`,
   );
-  console.log(
-    `accuracy ${figures.accuracy}, macro-F1 ${figures.macro_f1}` +
-      (oos.length === 0
-        ? ''
-        : `, in-scope accuracy ${figures.in_scope_accuracy}, OOS recall ${figures.oos_recall}`),
-  );
+  const oosSummary =
+    oos.length === 0
+      ? ''
+      : `, in-scope accuracy ${figures.in_scope_accuracy}, OOS recall ${figures.oos_recall}`;
+  console.log(`accuracy ${figures.accuracy}, macro-F1 ${figures.macro_f1}${oosSummary}`);
   console.log(JSON.stringify(figures));
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Bm25Index } from '../src/knowledge/bm25-index.ts';
-import { createHybridIndex, type InMemoryDoc } from '../src/knowledge/create-hybrid-index.ts';
+import { type InMemoryDoc, createHybridIndex } from '../src/knowledge/create-hybrid-index.ts';
 import { analyze } from '../src/knowledge/text-analysis.ts';
 import { DEFAULT_KB_THRESHOLDS } from '../src/knowledge/thresholds.ts';
 import { topK } from '../src/knowledge/top-k.ts';

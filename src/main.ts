@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { createSandboxAdapter, type SandboxAdapter } from '../adapters/sandbox/index.ts';
+import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
 
@@ -28,7 +28,7 @@ import type { Logger } from './ports/logger.ts';
 import type { Mailbox } from './ports/mailbox.ts';
 import { MemoryInboundQueue } from './queue/memory-inbound-queue.ts';
 import { RedisInboundQueue } from './queue/redis-inbound-queue.ts';
-import { createUnderstanding, type Understanding } from './understanding.ts';
+import { type Understanding, createUnderstanding } from './understanding.ts';
 
 /**
  * The composition root: config → stores → understanding → desk → adapters → engine
@@ -70,28 +70,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const adapters = new Map<string, ChannelAdapter>();
   const routes: HttpRoute[] = [...createHealthRoutes({ ping: () => backend.store.ping(), registry })];
 
-  let sink: ConversationEngine | undefined;
-  const sinkProxy = {
-    ingest: (...args: Parameters<ConversationEngine['ingest']>) => requireEngine().ingest(...args),
-  };
-  const requireEngine = (): ConversationEngine => {
-    if (!sink) throw new Error('engine not constructed');
-    return sink;
-  };
-
-  let sandbox: SandboxAdapter | undefined;
-  if (config.sandbox) {
-    sandbox = createSandboxAdapter({
-      sink: sinkProxy,
-      mailbox: backend.mailbox,
-      clock,
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      readJson: readJsonBody,
-      sendJson,
-    });
-    adapters.set(sandbox.adapter.platform, sandbox.adapter);
-    routes.push(...sandbox.routes);
-  }
   for (const [path, platform] of PLATFORM_PATHS) {
     const status = config.platforms.find((p) => p.name === platform);
     routes.push(createDisabledPlatformRoute(path, platform, status?.missing ?? []));
@@ -118,7 +96,20 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       answerMaxLength: 700,
     },
   });
-  sink = engine;
+  let sandbox: SandboxAdapter | undefined;
+  if (config.sandbox) {
+    sandbox = createSandboxAdapter({
+      sink: engine,
+      mailbox: backend.mailbox,
+      clock,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      readJson: readJsonBody,
+      sendJson,
+    });
+    // The engine looks adapters up per turn, so registering after construction is fine.
+    adapters.set(sandbox.adapter.platform, sandbox.adapter);
+    routes.push(...sandbox.routes);
+  }
   const server = createHttpServer({ routes, logger: logger.child({ component: 'http' }) });
 
   let workersStarted = false;

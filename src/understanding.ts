@@ -3,7 +3,7 @@ import { loadIntentsFile } from './intents/intents-file.ts';
 import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { createLocalIntentClassifier } from './intents/local/local-intent-classifier.ts';
 import { ExtractiveAnswerGenerator } from './knowledge/extractive-answer-generator.ts';
-import { createLangChainRetriever, type LangChainRetrieverOptions } from './knowledge/langchain-retriever.ts';
+import { type LangChainRetrieverOptions, createLangChainRetriever } from './knowledge/langchain-retriever.ts';
 import { createOpenAiEmbeddings } from './knowledge/llm/openai-embeddings.ts';
 import { createRagAnswerGenerator } from './knowledge/llm/rag-answer-generator.ts';
 import type { IntentClassifier } from './ports/intent-classifier.ts';

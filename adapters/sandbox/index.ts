@@ -9,8 +9,8 @@ import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { HttpRoute } from '../../src/ports/http-route.ts';
 import type { Mailbox } from '../../src/ports/mailbox.ts';
 import { SANDBOX_CAPABILITIES, SANDBOX_PLATFORM, SANDBOX_TURN_TIMEOUT_MS } from './limits.ts';
-import { parseSandboxRequest, type SandboxRequest, toInboundMessage } from './parse.ts';
-import { renderSandboxReply, type SandboxReply } from './render.ts';
+import { type SandboxRequest, parseSandboxRequest, toInboundMessage } from './parse.ts';
+import { type SandboxReply, renderSandboxReply } from './render.ts';
 
 /** The answer of `POST /sandbox/messages`. */
 export interface SandboxResponse {

@@ -25,7 +25,7 @@ import { COPY, ENGINE_CHOICES } from './copy.ts';
 import { decideHandoff } from './handoff-policy.ts';
 import { isHumanOwned, transition } from './ownership.ts';
 import { HUMAN_INTENT, judgeHits, matchTypedChoice, routeMessage } from './router.ts';
-import { applyTurnChanges, newContext, type TurnChanges } from './turn-changes.ts';
+import { type TurnChanges, applyTurnChanges, newContext } from './turn-changes.ts';
 
 export interface EngineSettings {
   readonly answerThreshold: number;

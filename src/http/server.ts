@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { HttpRoute } from '../ports/http-route.ts';
 import type { Logger } from '../ports/logger.ts';
 import { errorStatus, sendJson } from './body.ts';

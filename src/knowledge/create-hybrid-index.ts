@@ -1,8 +1,8 @@
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import {
-  type ChunkableMetadata,
   type ChunkDocument,
+  type ChunkableMetadata,
   type ChunkingOptions,
   chunkArticles,
 } from './heading-chunker.ts';

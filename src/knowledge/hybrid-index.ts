@@ -3,7 +3,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { KbHit } from '../model/understanding.ts';
 import { Bm25Index, type Bm25Params } from './bm25-index.ts';
 import { FlatVectorStore } from './flat-vector-store.ts';
-import { embedDocumentsAsFloat32, LocalHashEmbeddings } from './local-hash-embeddings.ts';
+import { LocalHashEmbeddings, embedDocumentsAsFloat32 } from './local-hash-embeddings.ts';
 import { type AnalyzedQuery, QueryAnalyzer } from './query-analyzer.ts';
 import { analyze } from './text-analysis.ts';
 import { topK } from './top-k.ts';

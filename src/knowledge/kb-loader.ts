@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import { KbValidationError, RetrievalError } from '../errors.ts';

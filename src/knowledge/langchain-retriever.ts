@@ -11,8 +11,8 @@ import {
   type CachedEmbeddingStats,
   DEFAULT_KB_CACHE_DIR,
   EmbeddingCache,
-  embeddingModelId,
   embedThroughCache,
+  embeddingModelId,
 } from './embedding-cache.ts';
 import { type ChunkingOptions, chunkArticles } from './heading-chunker.ts';
 import { HybridIndex, type HybridTuning } from './hybrid-index.ts';

@@ -1,4 +1,4 @@
-import { canonical, contentTokens, rawTokens, rewritePhrases, STOPWORDS, stem } from './text-analysis.ts';
+import { STOPWORDS, canonical, contentTokens, rawTokens, rewritePhrases, stem } from './text-analysis.ts';
 
 /** A query as the indexes see it. */
 export interface AnalyzedQuery {

@@ -29,6 +29,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 export function rawTokens(text: string): string[] {
   const folded = text
     .normalize('NFKD')
+    // biome-ignore lint/suspicious/noMisleadingCharacterClass: after NFKD the marks stand alone; this strips them
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/['’`]/g, '');

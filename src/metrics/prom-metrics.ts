@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineMetrics } from '../ports/metrics.ts';
 
 /** `EngineMetrics` on prom-client, served as Prometheus text on `/metrics`. */

@@ -3,7 +3,7 @@ import { toConversationKey } from '../../src/model/conversation-key.ts';
 import type { IntentResult } from '../../src/model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
-import { createHarness, type Harness } from '../helpers/engine-harness.ts';
+import { type Harness, createHarness } from '../helpers/engine-harness.ts';
 import { customerMessage, deskAction } from '../helpers/events.ts';
 import { connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
 

@@ -5,7 +5,7 @@ import { toConversationKey } from '../../src/model/conversation-key.ts';
 import { outboundText } from '../../src/model/outbound-message.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
 import { WordOverlapRetriever } from '../fakes/fake-understanding.ts';
-import { createHarness, type Harness } from '../helpers/engine-harness.ts';
+import { type Harness, createHarness } from '../helpers/engine-harness.ts';
 import { customerMessage, deskAction } from '../helpers/events.ts';
 
 describe('engine turns (memory backend)', () => {

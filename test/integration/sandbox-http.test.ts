@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
-import { createRuntime, type Runtime } from '../../src/main.ts';
+import { type Runtime, createRuntime } from '../../src/main.ts';
 import {
   FirstHitAnswerer,
   KeywordClassifier,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BotProcess, REPO_ROOT, sandboxSay, spawnBot, startBot } from '../helpers/process.ts';
-import { connectRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { TEST_REDIS_URL, connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
 
 const running: BotProcess[] = [];
 afterAll(async () => {

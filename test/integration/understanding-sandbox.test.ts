@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
-import { createRuntime, type Runtime } from '../../src/main.ts';
+import { type Runtime, createRuntime } from '../../src/main.ts';
 import { REPO_ROOT } from '../helpers/process.ts';
 
 describe('sandbox with the real local understanding and kb/', () => {

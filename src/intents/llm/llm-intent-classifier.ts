@@ -3,11 +3,11 @@ import type { Runnable } from '@langchain/core/runnables';
 import * as z from 'zod';
 import { ClassifierError } from '../../errors.ts';
 import {
+  type OpenAiConnectionOptions,
   createChatModel,
   describeLlmFailure,
   llmFailureFields,
   llmFailureToError,
-  type OpenAiConnectionOptions,
 } from '../../knowledge/llm/openai-common.ts';
 import { silentLogger } from '../../logging/pino-logger.ts';
 import type { HistoryEntry } from '../../model/context.ts';

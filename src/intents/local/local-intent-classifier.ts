@@ -10,7 +10,7 @@ import type { ClassifyInput, IntentClassifier } from '../../ports/intent-classif
 import { detectSignals } from '../signals.ts';
 import type { LocalIntentModel } from './model.ts';
 import type { Calibration, LabelledText, LocalModelHyperparameters, ProgressListener } from './train.ts';
-import { calibrateOosThreshold, DEFAULT_HYPERPARAMETERS, trainLocalModel } from './train.ts';
+import { DEFAULT_HYPERPARAMETERS, calibrateOosThreshold, trainLocalModel } from './train.ts';
 
 /** Options of {@link createLocalIntentClassifier}. */
 export interface LocalIntentClassifierOptions {

@@ -14,7 +14,7 @@
  */
 
 import type { FeatureOptions, RawFeatures, SparseVector } from './features.ts';
-import { DEFAULT_FEATURE_OPTIONS, extractRawFeatures, TfidfVectorizer } from './features.ts';
+import { DEFAULT_FEATURE_OPTIONS, TfidfVectorizer, extractRawFeatures } from './features.ts';
 import { buildKnnIndex } from './knn.ts';
 import type { SoftmaxOptions } from './linear.ts';
 import { trainSoftmaxRegression } from './linear.ts';

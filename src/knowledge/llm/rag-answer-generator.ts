@@ -8,12 +8,12 @@ import type { KbAnswer, KbHit } from '../../model/understanding.ts';
 import type { AnswerGenerator, AnswerInput } from '../../ports/knowledge-retriever.ts';
 import type { Logger } from '../../ports/logger.ts';
 import {
+  type LlmFailure,
+  type OpenAiConnectionOptions,
   createChatModel,
   describeLlmFailure,
-  type LlmFailure,
   llmFailureFields,
   llmFailureToError,
-  type OpenAiConnectionOptions,
 } from './openai-common.ts';
 
 /** What the model must reply, verbatim, when the retrieved chunks do not answer the question. */

@@ -4,18 +4,18 @@ import { ClassifierError, RateLimitedError } from '../../../src/errors.ts';
 import { FallbackIntentClassifier } from '../../../src/intents/fallback-intent-classifier.ts';
 import {
   type CreateLlmIntentClassifierOptions,
-  createLlmIntentClassifier,
   LlmIntentClassifier,
+  createLlmIntentClassifier,
 } from '../../../src/intents/llm/llm-intent-classifier.ts';
 import type { IntentResult } from '../../../src/model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../../src/ports/intent-classifier.ts';
 import {
   API_KEY,
-  apiError,
   type ChatRequestBody,
-  chatCompletion,
   OPENAI_BASE_URL,
   OPENAI_ORIGIN,
+  apiError,
+  chatCompletion,
   recordingLogger,
 } from './openai-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createOpenAiEmbeddings } from '../../../src/knowledge/llm/openai-embeddings.ts';
-import { API_KEY, apiError, OPENAI_BASE_URL, OPENAI_ORIGIN } from './openai-fixtures.ts';
+import { API_KEY, OPENAI_BASE_URL, OPENAI_ORIGIN, apiError } from './openai-fixtures.ts';
 
 interface EmbeddingsRequestBody {
   readonly model: string;

@@ -1,19 +1,19 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import {
-  createRagAnswerGenerator,
   NO_ANSWER_SENTINEL,
   type RagAnswerGeneratorOptions,
+  createRagAnswerGenerator,
 } from '../../../src/knowledge/llm/rag-answer-generator.ts';
 import type { KbAnswer, KbHit } from '../../../src/model/understanding.ts';
 import type { AnswerGenerator, AnswerInput } from '../../../src/ports/knowledge-retriever.ts';
 import {
   API_KEY,
-  apiError,
   type ChatRequestBody,
-  chatCompletion,
   OPENAI_BASE_URL,
   OPENAI_ORIGIN,
+  apiError,
+  chatCompletion,
   recordingLogger,
 } from './openai-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideHandoff, type HandoffPolicyInput } from '../../../src/engine/handoff-policy.ts';
+import { type HandoffPolicyInput, decideHandoff } from '../../../src/engine/handoff-policy.ts';
 
 const base: HandoffPolicyInput = {
   signals: { sentiment: 'neutral', urgency: 'normal', humanRequested: false, language: 'en' },

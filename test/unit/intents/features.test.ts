@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { SparseVector } from '../../../src/intents/local/features.ts';
 import {
   DEFAULT_FEATURE_OPTIONS,
+  TfidfVectorizer,
   extractRawFeatures,
   hashString,
-  TfidfVectorizer,
 } from '../../../src/intents/local/features.ts';
 
 function dot(a: SparseVector, b: SparseVector): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cleanMarkdown,
   ExtractiveAnswerGenerator,
+  cleanMarkdown,
   trimAtSentence,
 } from '../../../src/knowledge/extractive-answer-generator.ts';
 import type { KbHit } from '../../../src/model/understanding.ts';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RetrievalError } from '../../../src/errors.ts';
 import { createLangChainRetriever, indexKnowledgeBase } from '../../../src/knowledge/langchain-retriever.ts';
 import { LocalHashEmbeddings } from '../../../src/knowledge/local-hash-embeddings.ts';
-import { removeDir, SAMPLE_KB, tempKb } from './kb-fixtures.ts';
+import { SAMPLE_KB, removeDir, tempKb } from './kb-fixtures.ts';
 
 /** Counts texts sent to the model (the index calls the sync path of local embeddings), to prove cached texts are not re-embedded. */
 class CountingEmbeddings extends LocalHashEmbeddings {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHybridIndex } from '../../../src/knowledge/create-hybrid-index.ts';
 import {
-  createLangChainRetriever,
   type LangChainRetriever,
+  createLangChainRetriever,
 } from '../../../src/knowledge/langchain-retriever.ts';
 import { DEFAULT_KB_THRESHOLDS, decideKb } from '../../../src/knowledge/thresholds.ts';
-import { removeDir, SAMPLE_KB, tempKb } from './kb-fixtures.ts';
+import { SAMPLE_KB, removeDir, tempKb } from './kb-fixtures.ts';
 
 describe('hybrid retrieval over a small knowledge base', () => {
   let dir: string;
