@@ -4,10 +4,12 @@
  * query latency and memory as JSON lines.
  * `npx tsx scripts/bench-kb.ts [--variants 14] [--data ../shared/datasets/stackfaq]`
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createRandom } from '../src/intents/local/random.ts';
 import { type InMemoryDoc, createHybridIndex } from '../src/knowledge/create-hybrid-index.ts';
+import { percentile } from './eval-metrics.ts';
+import { readJsonl } from './jsonl.ts';
 
 interface Thread {
   readonly id: string;
@@ -23,18 +25,6 @@ const option = (name: string, fallback: string): string => {
 const variants = Number(option('variants', '14'));
 const dataDir = option('data', path.join(import.meta.dirname, '../../shared/datasets/stackfaq'));
 
-/** Deterministic PRNG so every run benchmarks the same corpus. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PRODUCTS = [
   'Acme',
   'Brightcart',
@@ -47,22 +37,6 @@ const PRODUCTS = [
   'Pylon',
   'Zephyr',
 ];
-
-async function readJsonl(file: string): Promise<Record<string, unknown>[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (rank - lo);
-}
 
 function perturb(text: string, random: () => number, vocabulary: readonly string[]): string {
   const sentences = text.split(/(?<=[.!?])\s+/);
@@ -77,8 +51,8 @@ function perturb(text: string, random: () => number, vocabulary: readonly string
     .join(' ');
 }
 
-const docs = await readJsonl(path.join(dataDir, 'docs.jsonl'));
-const queries = await readJsonl(path.join(dataDir, 'queries_dev.jsonl'));
+const docs = (await readJsonl(path.join(dataDir, 'docs.jsonl'))) as Record<string, unknown>[];
+const queries = (await readJsonl(path.join(dataDir, 'queries_dev.jsonl'))) as Record<string, unknown>[];
 const threads = new Map<string, Thread>();
 for (const doc of docs) {
   const id = String(doc.thread_id);
@@ -89,7 +63,7 @@ for (const doc of docs) {
 const vocabulary = [...new Set(docs.flatMap((d) => String(d.text).split(/\s+/)))].filter((w) =>
   /^[a-z]{4,}$/.test(w),
 );
-const random = mulberry32(42);
+const random = createRandom(42);
 const articles: InMemoryDoc[] = [];
 for (let v = 0; v < variants; v++) {
   for (const thread of threads.values()) {

@@ -7,40 +7,29 @@
  * test file is read after training and used for nothing but scoring.
  * Prints progress and figures, then one JSON object as the last line.
  */
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createLocalIntentClassifier } from '../src/intents/local/local-intent-classifier.ts';
 import { accuracy, macroF1, percentile, round } from './eval-metrics.ts';
+import { readJsonl } from './jsonl.ts';
 
 interface Row {
   readonly text: string;
   readonly label: string;
 }
 
-async function readJsonl(path: string): Promise<Row[]> {
-  const body = await readFile(path, 'utf8');
-  const rows: Row[] = [];
-  body.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${path}:${index + 1}: not JSON (${(error as Error).message})`);
-    }
+async function readRows(path: string): Promise<Row[]> {
+  return (await readJsonl(path)).map((parsed, index) => {
     const record = parsed as { text?: unknown; label?: unknown } | null;
     if (typeof record?.text !== 'string' || typeof record.label !== 'string') {
-      throw new Error(`${path}:${index + 1}: expected {"text": string, "label": string}`);
+      throw new Error(`${path}: row ${index + 1}: expected {"text": string, "label": string}`);
     }
-    rows.push({ text: record.text, label: record.label });
+    return { text: record.text, label: record.label };
   });
-  if (rows.length === 0) throw new Error(`${path}: no rows`);
-  return rows;
 }
 
 /** Trains on `train`, scores `test`, prints figures and a final JSON line. */
 export async function runIntentEval(opts: { train: string; test: string; oosLabel: string }): Promise<void> {
-  const train = await readJsonl(opts.train);
+  const train = await readRows(opts.train);
   const labels = new Set(train.map((r) => r.label));
   console.log(`train: ${train.length} rows, ${labels.size} labels (${opts.train})`);
 
@@ -56,7 +45,7 @@ export async function runIntentEval(opts: { train: string; test: string; oosLabe
     `trained in ${(trainMs / 1000).toFixed(1)} s; out-of-scope threshold ${classifier.threshold.toFixed(3)}`,
   );
 
-  const test = await readJsonl(opts.test);
+  const test = await readRows(opts.test);
   console.log(`test: ${test.length} rows (${opts.test})`);
   const gold: string[] = [];
   const predicted: string[] = [];

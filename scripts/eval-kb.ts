@@ -3,13 +3,14 @@
  * queries JSONL and print Success@1/5, MRR@10 and latency. The last line is one JSON object.
  * `npx tsx scripts/eval.ts kb --docs ../shared/datasets/stackfaq/docs.jsonl --queries ../shared/datasets/stackfaq/queries_dev.jsonl`
  */
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Bm25Index } from '../src/knowledge/bm25-index.ts';
 import { type InMemoryDoc, createHybridIndex } from '../src/knowledge/create-hybrid-index.ts';
 import { analyze } from '../src/knowledge/text-analysis.ts';
 import { DEFAULT_KB_THRESHOLDS } from '../src/knowledge/thresholds.ts';
 import { topK } from '../src/knowledge/top-k.ts';
+import { percentile } from './eval-metrics.ts';
+import { readJsonl } from './jsonl.ts';
 
 interface EvalQuery {
   readonly id: string;
@@ -34,20 +35,6 @@ export interface KbEvalResult {
   readonly p95_ms: number;
 }
 
-async function readJsonl(file: string): Promise<unknown[]> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line, i) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch (error) {
-        throw new Error(`${file}:${i + 1}: invalid JSON`, { cause: error });
-      }
-    });
-}
-
 function asDoc(row: unknown, i: number): InMemoryDoc {
   const r = row as Record<string, unknown>;
   if (typeof r.id !== 'string' || typeof r.text !== 'string')
@@ -64,19 +51,6 @@ function asQuery(row: unknown, i: number): EvalQuery {
 }
 
 const round = (value: number, digits = 4): number => Number(value.toFixed(digits));
-
-/**
- * Linear-interpolated percentile, p in 0..100. Local because `./eval-metrics.ts` (shared
- * percentile) did not exist yet when this was written; switch to it once it lands.
- */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (rank - lo);
-}
 
 /** Plain BM25 over title + text with the same analyzer, printed as a reference point. */
 function bm25Baseline(
