@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const TOP_LEVEL = ['src', 'adapters', 'flows', 'kb', 'test', 'nlu'];
+const TOP_LEVEL = ['src', 'adapters', 'flows', 'kb', 'test', 'nlu', 'scripts', 'bin'];
 
 describe('folder READMEs', () => {
   it.each(TOP_LEVEL)('%s/ has a README', (dir) => {
