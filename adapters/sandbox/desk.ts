@@ -11,7 +11,7 @@ export interface SandboxDeskCard {
   readonly conversation: string;
   readonly reason: string;
   state: Ownership['state'];
-  readonly thread: { readonly from: 'customer' | 'desk'; readonly text: string }[];
+  readonly thread: { readonly from: 'customer' | 'desk'; readonly text: string; readonly eventId?: string }[];
 }
 
 /**
@@ -53,7 +53,10 @@ export class SandboxDesk implements HandoffDesk {
   }
 
   async relayCustomerMessage(ticket: HandoffTicket, message: InboundMessage): Promise<void> {
-    this.cards.get(ticket.id)?.thread.push({ from: 'customer', text: message.text });
+    const card = this.cards.get(ticket.id);
+    // A retried turn relays again: keep one copy per message.
+    if (!card || card.thread.some((entry) => entry.eventId === message.id)) return;
+    card.thread.push({ from: 'customer', text: message.text, eventId: message.id });
   }
 
   async update(ticket: HandoffTicket, ownership: Ownership): Promise<void> {

@@ -558,20 +558,25 @@ export class ConversationEngine implements EventSink {
 
   async #touchProfile(event: InboundMessage, context: ConversationContext): Promise<CustomerProfile | null> {
     const now = this.#deps.clock.now();
-    return this.#deps.store.updateProfile(context.customerId, (current) => ({
-      schema: 1,
-      id: context.customerId,
-      platformIds: { ...(current?.platformIds ?? {}), [event.ref.platform]: event.from.id },
-      ...(event.from.name
-        ? { displayName: event.from.name }
-        : current?.displayName
-          ? { displayName: current.displayName }
-          : {}),
-      firstSeen: current?.firstSeen ?? now,
-      lastSeen: now,
-      messageCount: (current?.messageCount ?? 0) + 1,
-      tier: current?.tier ?? 'standard',
-    }));
+    return this.#deps.store.updateProfile(context.customerId, (current) =>
+      current?.lastEventId === event.id
+        ? current
+        : {
+            schema: 1,
+            id: context.customerId,
+            platformIds: { ...(current?.platformIds ?? {}), [event.ref.platform]: event.from.id },
+            ...(event.from.name
+              ? { displayName: event.from.name }
+              : current?.displayName
+                ? { displayName: current.displayName }
+                : {}),
+            firstSeen: current?.firstSeen ?? now,
+            lastSeen: now,
+            messageCount: (current?.messageCount ?? 0) + 1,
+            lastEventId: event.id,
+            tier: current?.tier ?? 'standard',
+          },
+    );
   }
 }
 

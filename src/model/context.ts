@@ -66,5 +66,7 @@ export interface CustomerProfile {
   readonly firstSeen: number;
   readonly lastSeen: number;
   readonly messageCount: number;
+  /** Event that last counted, so a retried turn does not count the same message twice. */
+  readonly lastEventId?: string;
   readonly tier: 'standard' | 'vip';
 }

@@ -100,6 +100,15 @@ describe('engine turns (memory backend)', () => {
     });
   });
 
+  it('counts a message once in the profile even when its turn is retried', async () => {
+    const adapter = new FakeChannelAdapter();
+    h = await createHarness({ backend: 'memory', adapter });
+    adapter.failNext(new Error('socket hang up'));
+    const replies = await say('r', 'hello');
+    expect(replies).toHaveLength(1);
+    expect(await h.store.getProfile('fake:cust-r')).toMatchObject({ messageCount: 1 });
+  });
+
   it('keeps a customer profile across turns', async () => {
     h = await createHarness({ backend: 'memory' });
     await say('p', 'hello');
