@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { ClassifierError } from '../../errors.ts';
 import {
   type OpenAiConnectionOptions,
+  callDeadlineMs,
   createChatModel,
   describeLlmFailure,
   llmFailureFields,
@@ -95,7 +96,10 @@ export class LlmIntentClassifier implements IntentClassifier {
   readonly #historyTurns: number;
   readonly #logger: Logger;
 
+  readonly #deadlineMs: number;
+
   constructor(options: LlmIntentClassifierOptions) {
+    this.#deadlineMs = callDeadlineMs(options);
     const names = [...new Set(options.intents.map((i) => i.name))];
     if (names.includes(OUT_OF_SCOPE)) {
       throw new ClassifierError(`intent name "${OUT_OF_SCOPE}" is reserved for text that matches no intent`);
@@ -123,11 +127,14 @@ export class LlmIntentClassifier implements IntentClassifier {
   async classify(input: ClassifyInput): Promise<IntentResult> {
     let output: unknown;
     try {
-      output = await this.#chain.invoke({
-        intents: this.#intentList,
-        history: formatHistory(input.history ?? [], this.#historyTurns),
-        text: input.text,
-      });
+      output = await this.#chain.invoke(
+        {
+          intents: this.#intentList,
+          history: formatHistory(input.history ?? [], this.#historyTurns),
+          text: input.text,
+        },
+        { signal: AbortSignal.timeout(this.#deadlineMs) },
+      );
     } catch (error) {
       const failure = describeLlmFailure(error);
       this.#logger.debug(llmFailureFields(failure), 'LLM intent classification failed');

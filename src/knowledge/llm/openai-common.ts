@@ -15,6 +15,17 @@ export interface OpenAiConnectionOptions {
   readonly timeoutMs?: number;
   /** Retries after the first attempt (timeouts, 429, 5xx, malformed output), with backoff. */
   readonly maxRetries?: number;
+  /**
+   * Budget for one call including every retry. Past it the call is aborted and the local path
+   * answers, so a dead endpoint cannot hold a customer's turn for `timeoutMs × (retries + 1)`.
+   * Defaults to one attempt plus a few seconds for quick 429/5xx retries.
+   */
+  readonly deadlineMs?: number;
+}
+
+/** The overall budget of one LLM call (see {@link OpenAiConnectionOptions.deadlineMs}). */
+export function callDeadlineMs(options: OpenAiConnectionOptions): number {
+  return options.deadlineMs ?? (options.timeoutMs ?? OPENAI_DEFAULTS.timeoutMs) + 4_000;
 }
 
 /** Defaults used when an option is left out; they match the documented config defaults. */

@@ -10,6 +10,7 @@ import type { Logger } from '../../ports/logger.ts';
 import {
   type LlmFailure,
   type OpenAiConnectionOptions,
+  callDeadlineMs,
   createChatModel,
   describeLlmFailure,
   llmFailureFields,
@@ -83,7 +84,10 @@ export class RagAnswerGenerator implements AnswerGenerator {
   readonly #historyTurns: number;
   readonly #noAnswerText: string;
 
+  readonly #deadlineMs: number;
+
   constructor(options: RagAnswerGeneratorOptions) {
+    this.#deadlineMs = callDeadlineMs(options);
     const prompt = ChatPromptTemplate.fromMessages<PromptVariables>([
       ['system', SYSTEM_TEMPLATE],
       ['human', HUMAN_TEMPLATE],
@@ -107,13 +111,16 @@ export class RagAnswerGenerator implements AnswerGenerator {
     const limit = Math.max(1, Math.min(this.#maxLength, input.maxLength ?? Number.POSITIVE_INFINITY));
     let reply: string;
     try {
-      reply = await this.#chain.invoke({
-        chunks: formatChunks(chunks),
-        history: formatHistory(input.history ?? [], this.#historyTurns),
-        question: input.question,
-        maxLength: String(limit),
-        sentinel: NO_ANSWER_SENTINEL,
-      });
+      reply = await this.#chain.invoke(
+        {
+          chunks: formatChunks(chunks),
+          history: formatHistory(input.history ?? [], this.#historyTurns),
+          question: input.question,
+          maxLength: String(limit),
+          sentinel: NO_ANSWER_SENTINEL,
+        },
+        { signal: AbortSignal.timeout(this.#deadlineMs) },
+      );
     } catch (error) {
       return this.#fallBack(input, describeLlmFailure(error), error);
     }

@@ -277,6 +277,25 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     expect(warnings(logger)[0]?.fields).toMatchObject({ code: 'timeout' });
   });
 
+  it('gives up at the overall deadline even when retries and per-attempt time remain', async () => {
+    const { classifier } = setup({ timeoutMs: 5_000, maxRetries: 3, deadlineMs: 200 });
+    // A valid answer that arrives after the deadline but within the per-attempt timeout:
+    // only the deadline can make the wrapper fall back here.
+    const valid = structured({
+      intent: 'order_status',
+      confidence: 0.9,
+      sentiment: 'neutral',
+      urgency: 'normal',
+      human_requested: false,
+      language: 'en',
+    });
+    nock(OPENAI_ORIGIN).post('/v1/chat/completions').delay(1_500).reply(200, chatCompletion(valid));
+
+    const result = await classifier.classify({ text: 'where is my order?' });
+
+    expect(result.source).toBe('local');
+  });
+
   it('on its own, the LLM classifier throws typed errors for the wrapper to handle', async () => {
     const classifier = new LlmIntentClassifier({
       apiKey: API_KEY,
