@@ -1,7 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { HttpRoute } from '../ports/http-route.ts';
 import type { Logger } from '../ports/logger.ts';
-import { errorStatus, sendJson } from './body.ts';
+import { sendJson } from './body.ts';
+import { errorStatus } from './error-status.ts';
 
 export interface HttpServerConfig {
   readonly routes: readonly HttpRoute[];

@@ -2,18 +2,25 @@ import type { InboundAction, InboundMessage } from '../../src/model/inbound-even
 
 let counter = 0;
 
+/** A fresh event id and the fake platform's reference for `conversation`. */
+function base(kind: string, conversation: string) {
+  counter++;
+  return {
+    id: `${kind}-${process.pid}-${Date.now()}-${counter}`,
+    ref: { platform: 'fake', workspace: 'w1', channel: 'c1', threadOrUser: conversation },
+    at: Date.now(),
+  };
+}
+
 /** A customer message on the fake platform. */
 export function customerMessage(
   conversation: string,
   text: string,
   overrides: Partial<InboundMessage> = {},
 ): InboundMessage {
-  counter++;
   return {
     kind: 'message',
-    id: `msg-${process.pid}-${Date.now()}-${counter}`,
-    ref: { platform: 'fake', workspace: 'w1', channel: 'c1', threadOrUser: conversation },
-    at: Date.now(),
+    ...base('msg', conversation),
     from: { id: `cust-${conversation}`, role: 'customer', name: 'Ada' },
     text,
     ...overrides,
@@ -25,12 +32,9 @@ export function deskAction(
   action: InboundAction['action'],
   by = 'U07STAFF001',
 ): InboundAction {
-  counter++;
   return {
     kind: 'action',
-    id: `act-${process.pid}-${Date.now()}-${counter}`,
-    ref: { platform: 'fake', workspace: 'w1', channel: 'c1', threadOrUser: conversation },
-    at: Date.now(),
+    ...base('act', conversation),
     actor: { id: by, role: 'staff' },
     action,
   };

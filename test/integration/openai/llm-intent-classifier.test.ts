@@ -16,6 +16,7 @@ import {
   OPENAI_ORIGIN,
   apiError,
   chatCompletion,
+  interceptChat,
   recordingLogger,
 } from './openai-fixtures.ts';
 
@@ -61,23 +62,15 @@ function structured(output: Record<string, unknown>): string {
   return JSON.stringify(output);
 }
 
-function interceptChat(status: number, reply: object, times = 1): { body: () => ChatRequestBody } {
-  let captured: ChatRequestBody | undefined;
-  nock(OPENAI_ORIGIN)
-    .matchHeader('authorization', `Bearer ${API_KEY}`)
-    .post('/v1/chat/completions', (body: ChatRequestBody) => {
-      captured = body;
-      return true;
-    })
-    .times(times)
-    .reply(status, reply);
-  return {
-    body: () => {
-      if (captured === undefined) throw new Error('no chat request was made');
-      return captured;
-    },
-  };
-}
+/** A well-formed structured answer, for tests where only timing decides the outcome. */
+const VALID_ORDER_STATUS = structured({
+  intent: 'order_status',
+  confidence: 0.9,
+  sentiment: 'neutral',
+  urgency: 'normal',
+  human_requested: false,
+  language: 'en',
+});
 
 function warnings(logger: ReturnType<typeof recordingLogger>) {
   return logger.entries.filter((e) => e.level === 'warn');
@@ -257,19 +250,7 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     nock(OPENAI_ORIGIN)
       .post('/v1/chat/completions')
       .delay(500)
-      .reply(
-        200,
-        chatCompletion(
-          structured({
-            intent: 'order_status',
-            confidence: 0.9,
-            sentiment: 'neutral',
-            urgency: 'normal',
-            human_requested: false,
-            language: 'en',
-          }),
-        ),
-      );
+      .reply(200, chatCompletion(VALID_ORDER_STATUS));
 
     const result = await classifier.classify({ text: 'where is my order?' });
 
@@ -281,15 +262,10 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     const { classifier } = setup({ timeoutMs: 5_000, maxRetries: 3, deadlineMs: 200 });
     // A valid answer that arrives after the deadline but within the per-attempt timeout:
     // only the deadline can make the wrapper fall back here.
-    const valid = structured({
-      intent: 'order_status',
-      confidence: 0.9,
-      sentiment: 'neutral',
-      urgency: 'normal',
-      human_requested: false,
-      language: 'en',
-    });
-    nock(OPENAI_ORIGIN).post('/v1/chat/completions').delay(1_500).reply(200, chatCompletion(valid));
+    nock(OPENAI_ORIGIN)
+      .post('/v1/chat/completions')
+      .delay(1_500)
+      .reply(200, chatCompletion(VALID_ORDER_STATUS));
 
     const result = await classifier.classify({ text: 'where is my order?' });
 

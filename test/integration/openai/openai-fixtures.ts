@@ -1,3 +1,4 @@
+import nock from 'nock';
 import type { Logger } from '../../../src/ports/logger.ts';
 
 /** Where the tests point the clients; nock intercepts it, nothing reaches the network. */
@@ -77,4 +78,23 @@ export function recordingLogger(): Logger & { readonly entries: LogEntry[] } {
     child: () => logger,
   };
   return logger;
+}
+
+/** Intercepts `times` chat completions answered with `status` and `reply`, keeping the last request body. */
+export function interceptChat(status: number, reply: object, times = 1): { body: () => ChatRequestBody } {
+  let captured: ChatRequestBody | undefined;
+  nock(OPENAI_ORIGIN)
+    .matchHeader('authorization', `Bearer ${API_KEY}`)
+    .post('/v1/chat/completions', (body: ChatRequestBody) => {
+      captured = body;
+      return true;
+    })
+    .times(times)
+    .reply(status, reply);
+  return {
+    body: () => {
+      if (captured === undefined) throw new Error('no chat request was made');
+      return captured;
+    },
+  };
 }

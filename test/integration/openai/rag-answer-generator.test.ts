@@ -14,6 +14,7 @@ import {
   OPENAI_ORIGIN,
   apiError,
   chatCompletion,
+  interceptChat,
   recordingLogger,
 } from './openai-fixtures.ts';
 
@@ -78,29 +79,11 @@ function setup(overrides: Partial<RagAnswerGeneratorOptions> = {}) {
   return { generator, fallback, logger };
 }
 
-/** Intercepts one chat completion, keeping the request body for assertions. */
-function interceptChat(reply: object, times = 1): { body: () => ChatRequestBody } {
-  let captured: ChatRequestBody | undefined;
-  nock(OPENAI_ORIGIN)
-    .matchHeader('authorization', `Bearer ${API_KEY}`)
-    .post('/v1/chat/completions', (body: ChatRequestBody) => {
-      captured = body;
-      return true;
-    })
-    .times(times)
-    .reply(200, reply);
-  return {
-    body: () => {
-      if (captured === undefined) throw new Error('no chat request was made');
-      return captured;
-    },
-  };
-}
-
 describe('RagAnswerGenerator (OpenAI through nock)', () => {
   it('puts the numbered chunks in the prompt and parses the answer and its citations', async () => {
     const { generator, fallback, logger } = setup();
     const chat = interceptChat(
+      200,
       chatCompletion(
         'Refunds go back to your original payment method within 5 business days [1]. ' +
           'You can follow it under Orders in your account [3].',
@@ -148,6 +131,7 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
   it('cites an article once even when several of its chunks are cited', async () => {
     const { generator } = setup();
     interceptChat(
+      200,
       chatCompletion('Refunds take 5 business days [1], but gift cards are not refunded [1, 2].'),
     );
 
@@ -161,7 +145,7 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
 
   it('cites the top hit when the model answers without citing', async () => {
     const { generator } = setup();
-    interceptChat(chatCompletion('Open Orders in your account to follow your refund.'));
+    interceptChat(200, chatCompletion('Open Orders in your account to follow your refund.'));
 
     const answer = await generator.answer({ question: 'Where do I see my refund?', hits: HITS });
 
@@ -171,7 +155,7 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
 
   it('returns grounded: false with an honest reply when the model says NO_ANSWER', async () => {
     const { generator, fallback } = setup();
-    interceptChat(chatCompletion(NO_ANSWER_SENTINEL));
+    interceptChat(200, chatCompletion(NO_ANSWER_SENTINEL));
 
     const answer = await generator.answer({ question: 'Do you ship to Mars?', hits: HITS });
 
@@ -186,6 +170,7 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
   it('keeps the reply within the channel limit and drops citations whose markers were cut', async () => {
     const { generator } = setup();
     const chat = interceptChat(
+      200,
       chatCompletion(
         'Refunds go back to your original payment method within 5 business days [1]. ' +
           'You can follow the refund under Orders in your account at any time [3].',
@@ -255,7 +240,7 @@ describe('RagAnswerGenerator (OpenAI through nock)', () => {
 
   it('falls back when the model returns an empty reply', async () => {
     const { generator, logger } = setup();
-    interceptChat(chatCompletion(''));
+    interceptChat(200, chatCompletion(''));
 
     const answer = await generator.answer({ question: 'When do I get my refund?', hits: HITS });
 
