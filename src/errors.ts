@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'platform_api'
   | 'rate_limited'
   | 'reply_window_closed'
+  | 'undeliverable'
   | 'not_supported'
   | 'handoff_failed'
   | 'retrieval_failed'
@@ -81,6 +82,19 @@ export class RateLimitedError extends BotError {
 export class ReplyWindowClosedError extends BotError {
   constructor(message = 'the platform reply window for this customer is closed') {
     super('reply_window_closed', message);
+  }
+}
+
+/**
+ * The platform will not deliver this message, and retrying cannot help: the user
+ * blocked the bot, cannot be DMed (Discord 50007), the number is not on WhatsApp
+ * (131026), missing access (403). The engine reports it to staff.
+ */
+export class UndeliverableError extends BotError {
+  readonly platformCode: string | undefined;
+  constructor(message: string, details: { platformCode?: string; cause?: unknown } = {}) {
+    super('undeliverable', message, { cause: details.cause });
+    this.platformCode = details.platformCode;
   }
 }
 

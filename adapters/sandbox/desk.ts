@@ -2,7 +2,7 @@ import type { ConversationContext } from '../../src/model/context.ts';
 import type { InboundMessage } from '../../src/model/inbound-event.ts';
 import type { HandoffTicket, Ownership } from '../../src/model/ownership.ts';
 import type { Clock } from '../../src/ports/clock.ts';
-import type { DeskNotice, HandoffDesk, HandoffRequest } from '../../src/ports/handoff-desk.ts';
+import type { DeskNotice, DeskRejection, HandoffDesk, HandoffRequest } from '../../src/ports/handoff-desk.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 
 /** What the sandbox desk shows staff (testers) about one handoff. */
@@ -30,10 +30,10 @@ export class SandboxDesk implements HandoffDesk {
   }
 
   async open(request: HandoffRequest): Promise<HandoffTicket> {
-    const existing = this.cards.get(request.requestId);
+    const existing = this.cards.get(request.ticketId);
     if (existing) return existing.ticket;
     const ticket: HandoffTicket = {
-      id: request.requestId,
+      id: request.ticketId,
       openedAt: this.#clock.now(),
       reason: request.reason,
       escalationLevel: 0,
@@ -63,6 +63,10 @@ export class SandboxDesk implements HandoffDesk {
     const card = this.cards.get(ticket.id);
     if (card) card.state = ownership.state;
     this.#logger.info({ ticket: ticket.id, state: ownership.state }, 'sandbox desk: handoff updated');
+  }
+
+  async reject(rejection: DeskRejection): Promise<void> {
+    this.#logger.info({ ticket: rejection.ticketId, action: rejection.action }, rejection.reason);
   }
 
   async notify(

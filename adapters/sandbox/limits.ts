@@ -5,10 +5,6 @@ export const SANDBOX_CAPABILITIES = {
   maxTextLength: 4000,
   maxButtons: 10,
   maxListItems: 10,
-  threads: false,
-  edits: false,
-  typing: false,
-  markup: 'markdown',
   replyWindowMs: null,
 } as const satisfies Capabilities;
 

@@ -159,7 +159,7 @@ export class ConversationEngine implements EventSink {
     if (isHumanOwned(turn.ownership.state)) {
       // Staff own the conversation: relay, and the bot stays silent.
       const ticket = turn.ownership.ticket;
-      if (ticket) await this.#deps.desk.relayCustomerMessage(ticket, event, context);
+      if (ticket) await this.#deps.desk.relayCustomerMessage(ticket, event, context, `${event.id}:relay`);
       turn.debug = { eventId: event.id, intent: null, confidence: null, kb: [], route: 'relayed_to_staff' };
       return;
     }
@@ -371,15 +371,19 @@ export class ConversationEngine implements EventSink {
     kbTried: readonly KbHit[],
     notify = true,
   ): Promise<void> {
-    const ticket = await this.#deps.desk.open({
-      requestId: `hf_${turn.event.id}`,
-      context: { ...context, history: [...context.history, ...turn.history] },
-      profile,
-      reason,
-      understanding,
-      kbTried,
-      slots: context.slots,
-    });
+    const ticket = await this.#deps.desk.open(
+      {
+        ticketId: `hf_${turn.event.id}`,
+        priority: 'normal',
+        context: { ...context, history: [...context.history, ...turn.history] },
+        profile,
+        reason,
+        understanding,
+        kbTried,
+        slots: context.slots,
+      },
+      `${turn.event.id}:open`,
+    );
     this.#move(turn, 'waiting_for_human', 'bot', reason);
     turn.ownership = { ...turn.ownership, ticket };
     turn.changes = { ...turn.changes, flow: null, failedTurns: 0, pendingChoices: [] };
@@ -441,7 +445,12 @@ export class ConversationEngine implements EventSink {
       this.#metrics.handoff(event.ref.platform, lifecycle[action.type as keyof typeof lifecycle]);
     const ticket = turn.ownership.ticket;
     if (ticket && action.type !== 'staff_reply') {
-      await this.#deps.desk.update(ticket, turn.ownership, { ...context, ownership: turn.ownership });
+      await this.#deps.desk.update(
+        ticket,
+        turn.ownership,
+        { ...context, ownership: turn.ownership },
+        `${event.id}:update`,
+      );
     }
   }
 
@@ -455,6 +464,7 @@ export class ConversationEngine implements EventSink {
           turn.ownership.ticket ?? null,
           { kind: 'delivery_failed', text: event.detail, ...(event.code ? { code: event.code } : {}) },
           context,
+          `${event.id}:notify`,
         );
         turn.log.warn({ code: event.code }, 'outbound delivery failed');
         return;
@@ -473,6 +483,7 @@ export class ConversationEngine implements EventSink {
           message,
           idempotencyKey: `${turn.event.id}:${index}`,
           replyTo: turn.event.id,
+          purpose: 'answer',
         });
         this.#metrics.outbound(turn.event.ref.platform, message.kind, true);
       } catch (error) {
@@ -487,6 +498,7 @@ export class ConversationEngine implements EventSink {
               code: error.code,
             },
             context,
+            `${turn.event.id}:${index}:failed`,
           );
           turn.log.warn({ code: error.code }, 'reply not deliverable; staff notified');
           continue;
@@ -507,6 +519,7 @@ export class ConversationEngine implements EventSink {
       context?.ownership.ticket ?? null,
       { kind: 'delivery_failed', text: `An event could not be processed after retries (${code}).`, code },
       context,
+      `${event.id}:dead`,
     );
   }
 

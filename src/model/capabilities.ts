@@ -1,21 +1,21 @@
 /**
  * What a channel can show. Adapters declare these; the engine and flows read them
  * instead of comparing platform names, and each adapter's renderer degrades
- * richer output (buttons → list → numbered text) to fit.
+ * richer output (buttons → list → numbered text) and converts markdown to its own
+ * markup.
  */
 export interface Capabilities {
-  /** Longest text one message may carry; longer replies are split by the renderer. */
+  /** Longest text one message may carry; the engine keeps answers under it, the renderer splits the rest. */
   readonly maxTextLength: number;
-  /** Most quick-reply buttons one message may show (0: none, choices become text). */
+  /** Most quick-reply buttons one message may show (0: none, choices become text); the engine sizes choice lists by it. */
   readonly maxButtons: number;
-  /** Most rows of a list picker (0: no list messages). */
+  /** Most rows of a list picker (0: no list messages); the engine offers at most max(buttons, list rows) choices. */
   readonly maxListItems: number;
-  readonly threads: boolean;
-  readonly edits: boolean;
-  readonly typing: boolean;
-  /** Markup dialect the channel renders. */
-  readonly markup: 'plain' | 'markdown' | 'slack-mrkdwn' | 'whatsapp';
-  /** Free-form replies allowed only this long after the customer's last message (null: no window). */
+  /**
+   * Free-form replies allowed only this long after the customer's last message
+   * (null: no window). The engine checks it before a staff reply so staff learn
+   * at once that the customer cannot be reached.
+   */
   readonly replyWindowMs: number | null;
 }
 
@@ -24,9 +24,5 @@ export const PLAIN_TEXT_CAPABILITIES = {
   maxTextLength: 4000,
   maxButtons: 0,
   maxListItems: 0,
-  threads: false,
-  edits: false,
-  typing: false,
-  markup: 'plain',
   replyWindowMs: null,
 } as const satisfies Capabilities;

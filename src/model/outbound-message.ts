@@ -1,4 +1,5 @@
 import type { ConversationRef } from './conversation-ref.ts';
+import type { ReplyContext } from './inbound-event.ts';
 import type { OwnershipState } from './ownership.ts';
 
 /** A knowledge-base source a reply relies on; each platform renders it its own way. */
@@ -35,17 +36,37 @@ export type OutboundMessage =
     }
   | { readonly kind: 'handoff_notice'; readonly text: string; readonly state: OwnershipState };
 
+/**
+ * Why a message is sent. Channels with a reply window (WhatsApp) cannot send
+ * free-form text once it closed; they may instead send an approved template
+ * configured for the purpose (e.g. `rating_request` after a late resolve), and
+ * otherwise throw `ReplyWindowClosedError`.
+ */
+export type OutboundPurpose =
+  | 'answer'
+  | 'staff_reply'
+  | 'handoff_notice'
+  | 'resolved'
+  | 'rating_request'
+  | 'notice';
+
 /** An outbound message addressed to one conversation. */
 export interface OutboundEnvelope {
   readonly ref: ConversationRef;
   readonly message: OutboundMessage;
   /**
-   * Stable per (inbound event, reply index): a retried turn produces the same keys,
-   * so a transport can refuse to send the same reply twice.
+   * Stable per (inbound event, effect index): a resumed turn produces the same keys.
+   * Every transport honours it: the engine records each key once the send succeeded
+   * and never sends it again, and a transport whose platform offers idempotency
+   * (Discord `nonce` + `enforce_nonce`) passes it on, which closes even the window
+   * between the platform's success answer and that record.
    */
   readonly idempotencyKey: string;
   /** The inbound event this answers, when there is one. */
   readonly replyTo?: string;
+  /** The answered event's platform context (reply-to ids, interaction token, ...). */
+  readonly replyContext?: ReplyContext;
+  readonly purpose: OutboundPurpose;
 }
 
 /** Plain text of any outbound message, for transcripts, logs and text-only channels. */

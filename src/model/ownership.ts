@@ -30,6 +30,7 @@ export interface HandoffTicket {
   readonly reason: string;
   readonly assignee?: string;
   readonly escalationLevel: number;
+  readonly priority?: 'normal' | 'high' | 'urgent';
 }
 
 export interface Ownership {

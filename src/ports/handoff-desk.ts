@@ -1,43 +1,69 @@
 import type { ConversationContext, CustomerProfile } from '../model/context.ts';
-import type { InboundMessage } from '../model/inbound-event.ts';
+import type { Participant } from '../model/conversation-ref.ts';
+import type { DeskAction, InboundMessage, ReplyContext } from '../model/inbound-event.ts';
 import type { HandoffTicket, Ownership } from '../model/ownership.ts';
 import type { IntentResult, KbHit } from '../model/understanding.ts';
 
 export interface HandoffRequest {
-  /** Stable per triggering event, so a retried turn does not open a second card. */
-  readonly requestId: string;
+  /** Decided by the engine before the desk is called, so a resumed turn opens the same ticket. */
+  readonly ticketId: string;
   readonly context: ConversationContext;
   readonly profile: CustomerProfile | null;
   readonly reason: string;
+  /** `normal`, `high` (complaints, urgency, VIP) or `urgent`. */
+  readonly priority: 'normal' | 'high' | 'urgent';
   readonly understanding: IntentResult | null;
   readonly kbTried: readonly KbHit[];
   /** Slots a flow collected, shown on the desk card. */
   readonly slots: Readonly<Record<string, string>>;
 }
 
-/** A notice for staff about a conversation (delivery failure, reminder, ...). */
+/** A notice for staff about a conversation (delivery failure, reminder, rating, ...). */
 export interface DeskNotice {
-  readonly kind: 'delivery_failed' | 'info';
+  readonly kind: 'delivery_failed' | 'info' | 'rating' | 'reminder';
   readonly text: string;
   readonly code?: string;
 }
 
+/** A staff action that was not done, and why; answered to the staff member who made it. */
+export interface DeskRejection {
+  readonly ticketId: string | null;
+  readonly actor: Participant;
+  readonly action: DeskAction['type'];
+  readonly reason: string;
+  /** The action event's platform context (Slack `response_url`, channel, user). */
+  readonly replyContext?: ReplyContext;
+}
+
 /**
- * Where staff work handoffs (the Slack triage channel, the sandbox desk).
- * The engine decides when to hand off; the desk performs the side effects.
+ * Where staff work handoffs (the Slack triage channel, the sandbox desk). The engine
+ * decides; the desk performs the side effects. Every method receives the effect's
+ * idempotency key and must be safe to call again with the same key (a resumed turn
+ * repeats an effect whose success was not yet recorded).
  */
 export interface HandoffDesk {
-  open(request: HandoffRequest): Promise<HandoffTicket>;
+  /** Opens the ticket `request.ticketId` (posts the card). Returns the ticket as the engine stores it. */
+  open(request: HandoffRequest, idempotencyKey: string): Promise<HandoffTicket>;
   relayCustomerMessage(
     ticket: HandoffTicket,
     message: InboundMessage,
     context: ConversationContext,
+    idempotencyKey: string,
   ): Promise<void>;
   /** The ownership changed (claimed, escalated, resolved): update the card. */
-  update(ticket: HandoffTicket, ownership: Ownership, context: ConversationContext): Promise<void>;
+  update(
+    ticket: HandoffTicket,
+    ownership: Ownership,
+    context: ConversationContext,
+    idempotencyKey: string,
+  ): Promise<void>;
+  /** Posts a notice into the ticket's thread, or to the default desk channel when there is no ticket. */
   notify(
     ticket: HandoffTicket | null,
     notice: DeskNotice,
     context: ConversationContext | null,
+    idempotencyKey: string,
   ): Promise<void>;
+  /** Tells the staff member that their action was not done (an ephemeral message in Slack). */
+  reject(rejection: DeskRejection, idempotencyKey: string): Promise<void>;
 }

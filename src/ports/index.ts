@@ -6,6 +6,7 @@ export * from './flow.ts';
 export * from './handoff-desk.ts';
 export * from './http-route.ts';
 export * from './inbound-queue.ts';
+export * from './key-value.ts';
 export * from './intent-classifier.ts';
 export * from './knowledge-retriever.ts';
 export * from './logger.ts';

@@ -18,10 +18,6 @@ export class FakeChannelAdapter implements ChannelAdapter {
       maxTextLength: 4000,
       maxButtons: 3,
       maxListItems: 10,
-      threads: false,
-      edits: false,
-      typing: false,
-      markup: 'plain',
       replyWindowMs: null,
       ...capabilities,
     };
