@@ -69,6 +69,12 @@ export class SandboxDesk implements HandoffDesk {
     this.#logger.info({ ticket: rejection.ticketId, action: rejection.action }, rejection.reason);
   }
 
+  async confirmStaffReply(): Promise<void> {}
+
+  async rate(ticket: HandoffTicket, score: number): Promise<void> {
+    this.cards.get(ticket.id)?.thread.push({ from: 'desk', text: `Customer rated ${score}/5` });
+  }
+
   async notify(
     ticket: HandoffTicket | null,
     notice: DeskNotice,

@@ -6,3 +6,4 @@ export * from './inbound-event.ts';
 export * from './outbound-message.ts';
 export * from './ownership.ts';
 export * from './understanding.ts';
+export * from './ticket.ts';

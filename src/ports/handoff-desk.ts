@@ -66,4 +66,11 @@ export interface HandoffDesk {
   ): Promise<void>;
   /** Tells the staff member that their action was not done (an ephemeral message in Slack). */
   reject(rejection: DeskRejection, idempotencyKey: string): Promise<void>;
+  /**
+   * A staff reply reached the customer: confirm it on the staff member's message
+   * (`replyContext` is the staff_reply action's), so a reply that did not go out is visible.
+   */
+  confirmStaffReply(ticket: HandoffTicket, replyContext: ReplyContext, idempotencyKey: string): Promise<void>;
+  /** The customer rated the resolved handoff (1–5): store it and post it in the thread. */
+  rate(ticket: HandoffTicket, score: number, idempotencyKey: string): Promise<void>;
 }

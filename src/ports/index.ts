@@ -1,5 +1,6 @@
 export * from './channel-adapter.ts';
 export * from './clock.ts';
+export * from './desk-face.ts';
 export * from './context-store.ts';
 export * from './event-sink.ts';
 export * from './flow.ts';
