@@ -1,6 +1,7 @@
 /**
  * `npm run eval -- intents --train FILE --test FILE [--oos-label oos]`
  * `npm run eval -- kb --docs FILE --queries FILE`
+ * `npm run eval -- conversations [--set FILE]`
  * Each prints its figures as one JSON object on its last line.
  */
 import { Command } from 'commander';
@@ -24,6 +25,15 @@ program
   .action(async (opts: { docs: string; queries: string }) => {
     const { runKbEval } = await import('./eval-kb.ts');
     await runKbEval(opts);
+  });
+
+program
+  .command('conversations')
+  .description('realistic customer messages through the real engine in the sandbox channel, local path')
+  .option('--set <file>', 'labelled messages JSONL (see eval/conversations/README.md)', 'eval/conversations/dev.jsonl')
+  .action(async (opts: { set: string }) => {
+    const { runConversationEval } = await import('./eval-conversations.ts');
+    await runConversationEval(opts);
   });
 
 await program.parseAsync(process.argv);
