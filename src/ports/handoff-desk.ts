@@ -2,7 +2,7 @@ import type { ConversationContext, CustomerProfile } from '../model/context.ts';
 import type { Participant } from '../model/conversation-ref.ts';
 import type { DeskAction, InboundMessage, ReplyContext } from '../model/inbound-event.ts';
 import type { HandoffTicket, Ownership } from '../model/ownership.ts';
-import type { IntentResult, KbHit } from '../model/understanding.ts';
+import type { IntentResult } from '../model/understanding.ts';
 
 export interface HandoffRequest {
   /** Decided by the engine before the desk is called, so a resumed turn opens the same ticket. */
@@ -13,7 +13,8 @@ export interface HandoffRequest {
   /** `normal`, `high` (complaints, urgency, VIP) or `urgent`. */
   readonly priority: 'normal' | 'high' | 'urgent';
   readonly understanding: IntentResult | null;
-  readonly kbTried: readonly KbHit[];
+  /** Articles the bot tried, best first (ids, titles and scores only). */
+  readonly kbTried: readonly { readonly id: string; readonly title: string; readonly score: number }[];
   /** Slots a flow collected, shown on the desk card. */
   readonly slots: Readonly<Record<string, string>>;
 }
