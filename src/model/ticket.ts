@@ -47,6 +47,10 @@ export interface Ticket {
   readonly openedAt: number;
   readonly claimedAt?: number;
   readonly firstStaffReplyAt?: number;
+  /** Last staff reply that reached the customer (the idle-resolve timer counts from it). */
+  readonly lastStaffReplyAt?: number;
+  /** Last customer message relayed to the desk (the waiting-reminder timer counts from it). */
+  readonly lastCustomerMessageAt?: number;
   readonly resolvedAt?: number;
   readonly resolvedBy?: string;
   readonly rating?: number;
