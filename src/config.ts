@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { type SentinelAddress, parseSentinels } from './redis/addresses.ts';
 
 /**
  * The one reader of `process.env`. Parses and validates every variable once at
@@ -83,6 +84,12 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -')
     .default('sb'),
+  REDIS_CLUSTER: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  REDIS_SENTINELS: csv,
+  REDIS_SENTINEL_NAME: optionalString,
   CONTEXT_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   HISTORY_TURNS: int(20, 2, 500),
   DEDUPE_TTL_SECONDS: int(24 * 3600, 60, 7 * 24 * 3600),
@@ -147,7 +154,15 @@ export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
-  readonly redis: { readonly url: string | undefined; readonly prefix: string };
+  readonly redis: {
+    readonly url: string | undefined;
+    readonly prefix: string;
+    /** `REDIS_URL` is a seed node of a Redis Cluster. */
+    readonly cluster: boolean;
+    /** Sentinel mode when non-empty (see `src/redis/connect.ts`). */
+    readonly sentinels: readonly SentinelAddress[];
+    readonly sentinelName: string | undefined;
+  };
   readonly context: { readonly ttlSeconds: number; readonly historyTurns: number };
   readonly queue: {
     readonly dedupeTtlSeconds: number;
@@ -228,6 +243,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     );
   }
   const env = parsed.data;
+  const sentinels = redisTopology(env);
   const platforms = [
     platformStatus(env, 'slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_TRIAGE_CHANNEL']),
     platformStatus(env, 'whatsapp', [
@@ -250,7 +266,13 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
         env.LOG_PRETTY === 'on' ||
         (env.LOG_PRETTY === 'auto' && env.NODE_ENV === 'development' && process.stdout.isTTY === true),
     },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: {
+      url: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      cluster: env.REDIS_CLUSTER,
+      sentinels,
+      sentinelName: env.REDIS_SENTINEL_NAME,
+    },
     context: { ttlSeconds: env.CONTEXT_TTL_SECONDS, historyTurns: env.HISTORY_TURNS },
     queue: {
       dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
@@ -303,6 +325,31 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     platforms,
   };
   return deepFreeze(config);
+}
+
+/**
+ * Checks the Redis variables that only make sense together and parses the sentinels.
+ * @throws ConfigError naming each variable that conflicts.
+ */
+function redisTopology(env: Env): SentinelAddress[] {
+  const issues: { variable: string; problem: string }[] = [];
+  const sentinels = parseSentinels(env.REDIS_SENTINELS);
+  if (typeof sentinels === 'string') issues.push({ variable: 'REDIS_SENTINELS', problem: sentinels });
+  const useSentinels = env.REDIS_SENTINELS.length > 0;
+  if (useSentinels && env.REDIS_SENTINEL_NAME === undefined)
+    issues.push({ variable: 'REDIS_SENTINEL_NAME', problem: 'is required with REDIS_SENTINELS' });
+  if (!useSentinels && env.REDIS_SENTINEL_NAME !== undefined)
+    issues.push({ variable: 'REDIS_SENTINELS', problem: 'is required with REDIS_SENTINEL_NAME' });
+  if (useSentinels && env.REDIS_CLUSTER)
+    issues.push({ variable: 'REDIS_CLUSTER', problem: 'cannot be true together with REDIS_SENTINELS' });
+  if ((useSentinels || env.REDIS_CLUSTER) && env.REDIS_URL === undefined)
+    issues.push({
+      variable: 'REDIS_URL',
+      problem:
+        'is required with REDIS_CLUSTER or REDIS_SENTINELS (it switches Redis on and carries credentials)',
+    });
+  if (issues.length > 0) throw new ConfigError(issues);
+  return typeof sentinels === 'string' ? [] : sentinels;
 }
 
 /** Names of every variable the schema reads (checked against `.env.example` by a meta test). */
