@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'store_conflict'
   | 'store_unavailable'
   | 'lock_lost'
+  | 'retry_later'
   | 'kb_invalid'
   | 'timeout';
 
@@ -161,6 +162,19 @@ export class KbValidationError extends BotError {
     super('kb_invalid', `${file}: front matter field "${field}" ${problem}`);
     this.file = file;
     this.field = field;
+  }
+}
+
+/**
+ * A turn that cannot finish now but must not be dead-lettered (the desk is down):
+ * the queue keeps the event at the head of its inbox, releases the lease and wakes
+ * the conversation again after `delayMs`.
+ */
+export class RetryLaterError extends BotError {
+  readonly delayMs: number;
+  constructor(delayMs: number, options?: { cause?: unknown }) {
+    super('retry_later', `turn postponed for ${delayMs} ms`, options);
+    this.delayMs = delayMs;
   }
 }
 

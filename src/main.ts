@@ -158,13 +158,15 @@ interface Backend {
 function createBackend(config: Config, clock: Clock, logger: Logger, connections: Redis[]): Backend {
   const queueLogger = logger.child({ component: 'queue' });
   if (!config.redis.url) {
+    const memoryStore = new MemoryContextStore({
+      ttlSeconds: config.context.ttlSeconds,
+      historyTurns: config.context.historyTurns,
+      clock,
+    });
     return {
-      store: new MemoryContextStore({
-        ttlSeconds: config.context.ttlSeconds,
-        historyTurns: config.context.historyTurns,
-        clock,
-      }),
+      store: memoryStore,
       queue: new MemoryInboundQueue({
+        store: memoryStore,
         dedupeTtlSeconds: config.queue.dedupeTtlSeconds,
         maxAttempts: config.queue.maxAttempts,
         clock,
@@ -198,6 +200,8 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
       createConnection: connect,
       keys,
       dedupeTtlSeconds: config.queue.dedupeTtlSeconds,
+      contextTtlSeconds: config.context.ttlSeconds,
+      historyTurns: config.context.historyTurns,
       lockLeaseMs: config.queue.lockLeaseMs,
       concurrency: config.queue.concurrency,
       maxAttempts: config.queue.maxAttempts,

@@ -29,6 +29,9 @@ export interface TurnChanges {
   readonly failedTurns?: number;
   readonly lastTurn?: TurnDebug;
   readonly lastInboundAt?: number;
+  readonly customerName?: string;
+  /** undefined: unchanged; null: cleared. */
+  readonly awaitingRating?: string | null;
 }
 
 export function newContext(
@@ -73,6 +76,13 @@ export function applyTurnChanges(
     failedTurns: changes.failedTurns ?? current.failedTurns,
     lastTurn: changes.lastTurn ?? current.lastTurn,
     lastInboundAt: changes.lastInboundAt ?? current.lastInboundAt,
+    ...nameOf(changes.customerName ?? current.customerName),
+    awaitingRating:
+      changes.awaitingRating === undefined ? (current.awaitingRating ?? null) : changes.awaitingRating,
     updatedAt: now,
   };
+}
+
+function nameOf(customerName: string | undefined): { customerName?: string } {
+  return customerName === undefined ? {} : { customerName };
 }

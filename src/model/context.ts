@@ -52,6 +52,10 @@ export interface ConversationContext {
   readonly failedTurns: number;
   readonly lastInboundAt: number | null;
   readonly lastTurn: TurnDebug | null;
+  /** The customer's display name as their platform last reported it. */
+  readonly customerName?: string;
+  /** Set after a resolve: the ticket whose 1–5 rating the bot asked for. */
+  readonly awaitingRating?: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

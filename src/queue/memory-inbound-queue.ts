@@ -1,29 +1,70 @@
+import { LockLostError } from '../errors.ts';
+import type { ConversationContext } from '../model/context.ts';
 import type { InboundEvent } from '../model/inbound-event.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DeadLetterHandler, EnqueueResult, EventHandler, InboundQueue } from '../ports/inbound-queue.ts';
+import type { ContextStore } from '../ports/context-store.ts';
+import type {
+  DeadLetterHandler,
+  EnqueueResult,
+  EventHandler,
+  Fence,
+  InboundQueue,
+  StoredRecord,
+  TurnSession,
+} from '../ports/inbound-queue.ts';
 import type { Logger } from '../ports/logger.ts';
 import { eventKey } from './event-codec.ts';
-import { backoffMs, sleep } from './retry.ts';
+import { sleep } from './retry.ts';
+import { runTurn } from './turn-runner.ts';
 
 export interface MemoryInboundQueueConfig {
+  readonly store: ContextStore;
   readonly dedupeTtlSeconds: number;
   readonly maxAttempts: number;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Base delay between attempts of a failing turn. */
   readonly retryBaseMs?: number;
+  /** Most dedupe markers kept; the oldest go first (they also expire by TTL). */
+  readonly maxDedupeEntries?: number;
+  readonly deadLetterMax?: number;
+}
+
+interface Inbox {
+  readonly events: InboundEvent[];
+  record: StoredRecord | null;
+  readonly done: Set<string>;
+}
+
+/** The in-process fence: held until shutdown aborts the turn. */
+class MemoryFence implements Fence {
+  readonly token = '1';
+  aborted = false;
+  held(): boolean {
+    return !this.aborted;
+  }
+  check(): void {
+    if (this.aborted) throw new LockLostError('turn aborted by shutdown');
+  }
 }
 
 /**
  * In-process stand-in for the Redis queue, with the same contract: dedupe by
- * `platform + id` with a TTL, one turn at a time per conversation in arrival
- * order, bounded retries then dead-letter. Nothing survives a restart.
+ * `platform + id` with a TTL, one turn at a time per conversation in arrival order,
+ * a recorded decision resumed on retry, bounded retries then dead-letter. Nothing
+ * survives a restart.
+ *
+ * Dedupe markers all live for the same TTL, so insertion order is expiry order: the
+ * expired ones are dropped from the front, O(1) amortised per enqueue however many
+ * conversations exist.
  */
 export class MemoryInboundQueue implements InboundQueue {
   readonly #config: MemoryInboundQueueConfig;
   readonly #seen = new Map<string, number>();
-  readonly #inboxes = new Map<string, InboundEvent[]>();
+  readonly #inboxes = new Map<string, Inbox>();
   readonly #draining = new Map<string, Promise<void>>();
+  readonly #fences = new Set<MemoryFence>();
+  readonly #timers = new Set<NodeJS.Timeout>();
   #handler: EventHandler | undefined;
   #onDeadLetter: DeadLetterHandler | undefined;
   #stopped = false;
@@ -35,15 +76,17 @@ export class MemoryInboundQueue implements InboundQueue {
 
   async enqueue(event: InboundEvent): Promise<EnqueueResult> {
     const now = this.#config.clock.now();
+    this.#expireSeen(now);
     const dedupeKey = `${event.ref.platform}:${event.id}`;
-    const expires = this.#seen.get(dedupeKey);
-    if (expires !== undefined && expires > now) return 'duplicate';
+    if (this.#seen.has(dedupeKey)) return 'duplicate';
     this.#seen.set(dedupeKey, now + this.#config.dedupeTtlSeconds * 1000);
-    if (this.#seen.size > 10_000) this.#sweep(now);
     const key = eventKey(event);
-    const inbox = this.#inboxes.get(key) ?? [];
-    inbox.push(structuredClone(event));
-    this.#inboxes.set(key, inbox);
+    let inbox = this.#inboxes.get(key);
+    if (!inbox) {
+      inbox = { events: [], record: null, done: new Set() };
+      this.#inboxes.set(key, inbox);
+    }
+    inbox.events.push(structuredClone(event));
     this.#kick(key);
     return 'accepted';
   }
@@ -55,13 +98,35 @@ export class MemoryInboundQueue implements InboundQueue {
     for (const key of this.#inboxes.keys()) this.#kick(key);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadlineMs?: number): Promise<void> {
     this.#stopped = true;
-    await Promise.all(this.#draining.values());
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    const running = Promise.all(this.#draining.values());
+    if (deadlineMs === undefined) {
+      await running;
+      return;
+    }
+    const late = await Promise.race([running.then(() => false), sleep(deadlineMs).then(() => true)]);
+    if (late) {
+      for (const fence of this.#fences) fence.aborted = true;
+      await running;
+    }
   }
 
   async idle(): Promise<void> {
-    while (this.#draining.size > 0) await Promise.all(this.#draining.values());
+    while (this.#draining.size > 0 || this.#timers.size > 0) {
+      if (this.#draining.size > 0) await Promise.all(this.#draining.values());
+      else await sleep(10);
+    }
+  }
+
+  #expireSeen(now: number): void {
+    const max = this.#config.maxDedupeEntries ?? 1_000_000;
+    for (const [k, expires] of this.#seen) {
+      if (expires > now && this.#seen.size <= max) break;
+      this.#seen.delete(k);
+    }
   }
 
   #kick(key: string): void {
@@ -72,40 +137,71 @@ export class MemoryInboundQueue implements InboundQueue {
 
   async #drain(key: string): Promise<void> {
     const inbox = this.#inboxes.get(key);
-    while (inbox && inbox.length > 0 && !this.#stopped) {
-      const event = inbox[0] as InboundEvent;
-      await this.#process(event);
-      inbox.shift();
-    }
-    if (inbox && inbox.length === 0) this.#inboxes.delete(key);
-  }
-
-  async #process(event: InboundEvent): Promise<void> {
     const handler = this.#handler;
-    if (!handler) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await handler(event);
+    if (!inbox || !handler) return;
+    while (inbox.events.length > 0 && !this.#stopped) {
+      const event = inbox.events[0] as InboundEvent;
+      const fence = new MemoryFence();
+      this.#fences.add(fence);
+      const session = await this.#session(key, inbox, event, fence);
+      const outcome = await runTurn(session, handler, {
+        maxAttempts: this.#config.maxAttempts,
+        retryBaseMs: this.#config.retryBaseMs ?? 200,
+        logger: this.#config.logger,
+      });
+      this.#fences.delete(fence);
+      if (outcome.type === 'lost') return;
+      if (outcome.type === 'retry_later') {
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#kick(key);
+        }, outcome.delayMs);
+        this.#timers.add(timer);
         return;
-      } catch (error) {
-        if (attempt >= this.#config.maxAttempts) {
-          this.deadLetters.push({ event, error });
-          this.#config.logger.error(
-            { err: error, eventId: event.id, attempts: attempt },
-            'turn failed; dead-lettered',
-          );
-          await this.#onDeadLetter?.(event, error).catch((e: unknown) =>
-            this.#config.logger.error({ err: e }, 'dead-letter handler failed'),
-          );
-          return;
-        }
-        this.#config.logger.warn({ err: error, eventId: event.id, attempt }, 'turn failed; retrying');
-        await sleep(backoffMs(attempt, this.#config.retryBaseMs ?? 200, 5_000));
       }
+      if (outcome.type === 'dead') {
+        this.deadLetters.push({ event, error: outcome.error });
+        if (this.deadLetters.length > (this.#config.deadLetterMax ?? 1_000)) this.deadLetters.shift();
+        await this.#onDeadLetter?.(event, outcome.error).catch((e: unknown) =>
+          this.#config.logger.error({ err: e, eventId: event.id }, 'dead-letter notice failed'),
+        );
+      }
+      inbox.events.shift();
+      inbox.record = null;
+      inbox.done.clear();
     }
+    if (inbox.events.length === 0) this.#inboxes.delete(key);
   }
 
-  #sweep(now: number): void {
-    for (const [k, expires] of this.#seen) if (expires <= now) this.#seen.delete(k);
+  async #session(key: string, inbox: Inbox, event: InboundEvent, fence: MemoryFence): Promise<TurnSession> {
+    const store = this.#config.store;
+    let context = await store.get(key as never);
+    if (inbox.record && inbox.record.eventId !== event.id) {
+      inbox.record = null;
+      inbox.done.clear();
+    }
+    return {
+      event,
+      fence,
+      get context(): ConversationContext | null {
+        return context;
+      },
+      get record(): StoredRecord | null {
+        return inbox.record;
+      },
+      get done(): ReadonlySet<string> {
+        return inbox.done;
+      },
+      async commit(next: ConversationContext, record: StoredRecord): Promise<void> {
+        fence.check();
+        context = await store.update(key as never, () => next);
+        inbox.record = record;
+        inbox.done.clear();
+      },
+      async markDone(effectKey: string): Promise<void> {
+        fence.check();
+        inbox.done.add(effectKey);
+      },
+    };
   }
 }

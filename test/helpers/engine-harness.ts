@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { SandboxDesk } from '../../adapters/sandbox/desk.ts';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { MemoryContextStore } from '../../src/context/memory-context-store.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
@@ -20,6 +19,7 @@ import {
   SAMPLE_ARTICLES,
   WordOverlapRetriever,
 } from '../fakes/fake-understanding.ts';
+import { RecordingDesk } from '../fakes/recording-desk.ts';
 import { connectRedis } from './redis.ts';
 
 export interface HarnessOptions {
@@ -33,6 +33,7 @@ export interface HarnessOptions {
   readonly settings?: Partial<EngineSettings>;
   readonly lockLeaseMs?: number;
   readonly concurrency?: number;
+  readonly desk?: RecordingDesk;
 }
 
 export interface Harness {
@@ -40,7 +41,7 @@ export interface Harness {
   readonly adapter: FakeChannelAdapter;
   readonly store: ContextStore;
   readonly queue: InboundQueue;
-  readonly desk: SandboxDesk;
+  readonly desk: RecordingDesk;
   close(): Promise<void>;
 }
 
@@ -66,6 +67,8 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       createConnection: connect,
       keys,
       dedupeTtlSeconds: 3600,
+      contextTtlSeconds: 3600,
+      historyTurns,
       lockLeaseMs: options.lockLeaseMs ?? 5_000,
       concurrency: options.concurrency ?? 8,
       maxAttempts: 3,
@@ -75,6 +78,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   } else {
     store = new MemoryContextStore({ ttlSeconds: 3600, historyTurns, clock: systemClock });
     queue = new MemoryInboundQueue({
+      store,
       dedupeTtlSeconds: 3600,
       maxAttempts: 3,
       retryBaseMs: 10,
@@ -82,7 +86,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       logger: silentLogger,
     });
   }
-  const desk = new SandboxDesk({ logger: silentLogger, clock: systemClock });
+  const desk = options.desk ?? new RecordingDesk();
   const engine = new ConversationEngine({
     queue,
     store,

@@ -27,15 +27,25 @@ export function customerMessage(
   };
 }
 
+/** A staff action on the fake platform's conversation, made on the card of `ticketId`. */
 export function deskAction(
   conversation: string,
   action: InboundAction['action'],
+  ticketId: string | undefined,
   by = 'U07STAFF001',
+  extra: Partial<InboundAction> = {},
 ): InboundAction {
   return {
     kind: 'action',
     ...base('act', conversation),
     actor: { id: by, role: 'staff' },
     action,
+    ...(ticketId ? { ticketId } : {}),
+    ...extra,
   };
+}
+
+/** The reference of `conversation` on the fake platform. */
+export function fakeRef(conversation: string) {
+  return { platform: 'fake', workspace: 'w1', channel: 'c1', threadOrUser: conversation };
 }

@@ -88,7 +88,8 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
     await h.engine.ingest(ask);
     await h.queue.idle();
     expect(h.adapter.repliesTo(ask.id).map((e) => e.message.kind)).toEqual(['handoff_notice']);
-    await h.engine.ingest(deskAction('human', { type: 'claim' }));
+    const ticketId = h.desk.of('open')[0]?.request.ticketId;
+    await h.engine.ingest(deskAction('human', { type: 'claim' }, ticketId));
     const during = [
       customerMessage('human', 'hello?'),
       customerMessage('human', 'how do I reset my password'),
@@ -96,8 +97,7 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
     for (const m of during) await h.engine.ingest(m);
     await h.queue.idle();
     for (const m of during) expect(h.adapter.repliesTo(m.id)).toEqual([]);
-    const card = [...h.desk.cards.values()][0];
-    expect(card?.thread.map((t) => t.text)).toEqual(['hello?', 'how do I reset my password']);
+    expect(h.desk.of('relay').map((r) => r.text)).toEqual(['hello?', 'how do I reset my password']);
     const context = await h.store.get(toConversationKey(ask.ref));
     expect(context?.ownership.state).toBe('human');
     expect(context?.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual([
@@ -109,14 +109,17 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
   it('relays staff replies, resolves, and lets the bot answer again', async () => {
     const h = await harness();
     await h.engine.ingest(customerMessage('cycle', 'a person please'));
-    await h.engine.ingest(deskAction('cycle', { type: 'staff_reply', text: 'Hi, Sam here.' }));
-    await h.engine.ingest(deskAction('cycle', { type: 'resolve' }));
+    await h.queue.idle();
+    const ticketId = h.desk.of('open')[0]?.request.ticketId;
+    await h.engine.ingest(deskAction('cycle', { type: 'staff_reply', text: 'Hi, Sam here.' }, ticketId));
+    await h.engine.ingest(deskAction('cycle', { type: 'resolve' }, ticketId));
     const after = customerMessage('cycle', 'hello again');
     await h.engine.ingest(after);
     await h.queue.idle();
     const texts = h.adapter.sent.map((e) => (e.message.kind === 'attachment' ? '' : e.message.text));
     expect(texts[1]).toBe('Hi, Sam here.');
     expect(h.adapter.repliesTo(after.id)).toHaveLength(1);
+    expect(h.desk.of('update').map((u) => u.state)).toEqual(['human', 'resolved']);
     const context = await h.store.get(toConversationKey(after.ref));
     expect(context?.ownership.state).toBe('bot');
     expect(context?.transitions.map((t) => t.to)).toEqual(['waiting_for_human', 'human', 'resolved', 'bot']);

@@ -39,7 +39,7 @@ describe('engine turns (memory backend)', () => {
     });
     const second = await say('u', 'purple elephant');
     expect(second[0]?.kind).toBe('handoff_notice');
-    expect([...h.desk.cards.values()][0]?.reason).toMatch(/2 turns/);
+    expect(h.desk.of('open')[0]?.request.reason).toMatch(/2 turns/);
   });
 
   it('maps a typed number onto the choices it offered', async () => {
@@ -73,11 +73,20 @@ describe('engine turns (memory backend)', () => {
     h = await createHarness({ backend: 'memory', adapter });
     await say('w', 'a person please');
     adapter.failNext(new ReplyWindowClosedError());
-    await h.engine.ingest(deskAction('w', { type: 'staff_reply', text: 'late reply' }));
+    const ticketId = h.desk.of('open')[0]?.request.ticketId;
+    await h.engine.ingest(
+      deskAction('w', { type: 'staff_reply', text: 'late reply' }, ticketId, 'U1', {
+        replyContext: { ts: '1.2' },
+      }),
+    );
     await h.queue.idle();
-    const card = [...h.desk.cards.values()][0];
-    expect(card?.thread.at(-1)?.text).toContain('late reply');
+    const notices = h.desk.of('notify');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.notice).toMatchObject({ kind: 'delivery_failed', code: 'reply_window_closed' });
+    expect(notices[0]?.ticket?.id).toBe(ticketId);
     expect(adapter.sent.some((e) => outboundText(e.message) === 'late reply')).toBe(false);
+    // Not confirmed as delivered either.
+    expect(h.desk.of('confirm')).toHaveLength(0);
   });
 
   it('dead-letters an event that keeps failing and tells staff', async () => {
@@ -85,38 +94,33 @@ describe('engine turns (memory backend)', () => {
     h = await createHarness({ backend: 'memory', adapter });
     await say('d', 'a person please');
     for (let i = 0; i < 3; i++) adapter.failNext(new Error('platform down'));
-    await h.engine.ingest(deskAction('d', { type: 'staff_reply', text: 'are you there?' }));
+    const ticketId = h.desk.of('open')[0]?.request.ticketId;
+    await h.engine.ingest(deskAction('d', { type: 'staff_reply', text: 'are you there?' }, ticketId));
     await h.queue.idle();
-    const card = [...h.desk.cards.values()][0];
-    expect(card?.thread.at(-1)?.text).toMatch(/could not be processed/);
+    expect(h.desk.of('notify').at(-1)?.notice.text).toMatch(/could not be processed/);
   });
 
-  it('ignores a stale desk action instead of failing the turn', async () => {
+  it('answers a stale desk action to the staff member instead of dropping it', async () => {
     h = await createHarness({ backend: 'memory' });
-    await h.engine.ingest(deskAction('s', { type: 'resolve' }));
+    await h.engine.ingest(
+      deskAction('s', { type: 'resolve' }, 't-nothing', 'U1', { replyContext: { channel: 'C1' } }),
+    );
     await h.queue.idle();
     expect(await h.store.get(toConversationKey(customerMessage('s', '').ref))).toMatchObject({
       ownership: { state: 'bot' },
     });
+    const rejections = h.desk.of('reject');
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]?.rejection).toMatchObject({ action: 'resolve', replyContext: { channel: 'C1' } });
   });
 
-  it('counts a message once in the profile even when its turn is retried', async () => {
-    const adapter = new FakeChannelAdapter();
-    h = await createHarness({ backend: 'memory', adapter });
-    adapter.failNext(new Error('socket hang up'));
-    const replies = await say('r', 'hello');
-    expect(replies).toHaveLength(1);
-    expect(await h.store.getProfile('fake:cust-r')).toMatchObject({ messageCount: 1 });
-  });
-
-  it('keeps a customer profile across turns', async () => {
+  it('hands the desk a customer profile with the display name when it opens a handoff', async () => {
     h = await createHarness({ backend: 'memory' });
     await say('p', 'hello');
-    await say('p', 'hello again');
-    expect(await h.store.getProfile('fake:cust-p')).toMatchObject({
-      messageCount: 2,
+    await say('p', 'a person please');
+    expect(h.desk.of('open')[0]?.request.profile).toMatchObject({
       displayName: 'Ada',
-      platformIds: { fake: 'cust-p' },
+      platformIds: { fake: 'p' },
     });
   });
 });
