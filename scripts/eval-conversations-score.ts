@@ -159,7 +159,9 @@ export function scoreConversations(
   });
   const report: string[] = [];
   if (misses.size > 0) report.push('misses per article (expected → what the bot did):');
-  for (const [key, list] of [...misses].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+  for (const [key, list] of [...misses].sort(
+    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
+  )) {
     report.push(`  ${key} (${list.length})`);
     for (const line of list) report.push(`    ${line}`);
   }

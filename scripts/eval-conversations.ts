@@ -9,12 +9,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { SANDBOX_PLATFORM, SANDBOX_WORKSPACE } from '../adapters/sandbox/limits.ts';
-import type { SandboxResponse } from '../src/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadKnowledgeBase } from '../src/knowledge/kb-loader.ts';
 import { silentLogger } from '../src/logging/pino-logger.ts';
-import { toConversationKey } from '../src/model/conversation-key.ts';
+import type { SandboxResponse } from '../src/main.ts';
 import { createRuntime } from '../src/main.ts';
+import { toConversationKey } from '../src/model/conversation-key.ts';
 import { type ConversationCase, type TurnOutcome, scoreConversations } from './eval-conversations-score.ts';
 import { percentile } from './eval-metrics.ts';
 import { readJsonl } from './jsonl.ts';

@@ -30,7 +30,11 @@ program
 program
   .command('conversations')
   .description('realistic customer messages through the real engine in the sandbox channel, local path')
-  .option('--set <file>', 'labelled messages JSONL (see eval/conversations/README.md)', 'eval/conversations/dev.jsonl')
+  .option(
+    '--set <file>',
+    'labelled messages JSONL (see eval/conversations/README.md)',
+    'eval/conversations/dev.jsonl',
+  )
   .action(async (opts: { set: string }) => {
     const { runConversationEval } = await import('./eval-conversations.ts');
     await runConversationEval(opts);

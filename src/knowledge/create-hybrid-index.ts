@@ -41,6 +41,7 @@ export function toHybridChunks(chunks: readonly ChunkDocument[]): HybridChunk[] 
       locale: m.locale,
       ...(m.url !== undefined ? { url: m.url } : {}),
       ...(m.tags.length > 0 ? { tags: m.tags } : {}),
+      ...(m.questions !== undefined && m.questions.length > 0 ? { questions: m.questions } : {}),
     };
   });
 }

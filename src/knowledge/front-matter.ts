@@ -10,6 +10,16 @@ export interface ArticleFrontMatter {
   readonly url: string;
   /** BCP-47-ish language code; `en` when the article does not say. */
   readonly locale: string;
+  /**
+   * Intents (names from the intents file) this article answers: when the classifier recognises
+   * one of them confidently, retrieval favours the articles that name it. Empty when none.
+   */
+  readonly intents: readonly string[];
+  /**
+   * How customers ask for this article, in their own words. Indexed with the title, so short and
+   * informal questions find the article even when they share no word with its body.
+   */
+  readonly questions: readonly string[];
 }
 
 const nonEmpty = (what: string) =>
@@ -40,6 +50,25 @@ const frontMatterSchema = z.object({
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
       error: 'must be a language code such as "en" or "pt-BR"',
     })
+    .optional(),
+  intents: z
+    .array(
+      z.string({ error: 'must contain only intent names' }).regex(/^[a-z][a-z0-9_]*$/, {
+        error: 'must contain snake_case intent names such as "order_status"',
+      }),
+      { error: 'must be a list of intent names' },
+    )
+    .optional(),
+  questions: z
+    .array(
+      z
+        .string({ error: 'must contain only strings' })
+        .trim()
+        .min(1, { error: 'must not hold empty questions' }),
+      {
+        error: 'must be a list of questions',
+      },
+    )
     .optional(),
 });
 
@@ -90,9 +119,17 @@ export function parseArticle(file: string, source: string): ParsedArticle {
     const topField = issue?.path[0] !== undefined ? String(issue.path[0]) : field;
     throw new KbValidationError(file, topField, issue?.message ?? 'is invalid');
   }
-  const { id, title, tags, url, locale } = result.data;
+  const { id, title, tags, url, locale, intents, questions } = result.data;
   return {
-    frontMatter: { id, title, tags, url, locale: locale ?? 'en' },
+    frontMatter: {
+      id,
+      title,
+      tags,
+      url,
+      locale: locale ?? 'en',
+      intents: intents ?? [],
+      questions: questions ?? [],
+    },
     body: lines.slice(end + 1).join('\n'),
   };
 }

@@ -8,6 +8,7 @@ export interface ChunkableMetadata {
   readonly url?: string;
   readonly locale?: string;
   readonly tags?: readonly string[];
+  readonly questions?: readonly string[];
 }
 
 /** Metadata carried by every chunk; enough to cite the article and show where in it the text came from. */
@@ -20,6 +21,8 @@ export interface ChunkMetadata {
   readonly locale: string;
   readonly chunkId: string;
   readonly tags: readonly string[];
+  /** The article's customer phrasings (front matter `questions`), empty when none. */
+  readonly questions: readonly string[];
 }
 
 /** A section (or part of a long section) of an article. */
@@ -109,6 +112,7 @@ export async function chunkArticles(
               locale: meta.locale ?? 'en',
               chunkId,
               tags: meta.tags ?? [],
+              questions: meta.questions ?? [],
             },
           }),
         );

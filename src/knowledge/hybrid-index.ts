@@ -21,6 +21,8 @@ export interface HybridChunk {
   readonly locale?: string;
   /** Article tags; indexed with the title because authors use them as keywords. */
   readonly tags?: readonly string[];
+  /** Customer phrasings of the article's question; indexed and embedded with the title. */
+  readonly questions?: readonly string[];
 }
 
 /** Fusion weights and calibration of the hybrid ranker. Defaults tuned on StackFAQ `queries_dev.jsonl`. */
@@ -197,6 +199,8 @@ export class HybridIndex {
     const groupIds = new Map<string, number>();
     const groupTitles: string[] = [];
     const groupKeywords: string[] = [];
+    // What is embedded per title group: the title, plus the customer phrasings when there are any.
+    const groupEmbedded: string[] = [];
     const groupOf = new Int32Array(chunks.length);
     chunks.forEach((chunk, i) => {
       const key = chunk.title.trim().toLowerCase();
@@ -205,17 +209,22 @@ export class HybridIndex {
         id = groupTitles.length;
         groupIds.set(key, id);
         groupTitles.push(chunk.title);
-        groupKeywords.push((chunk.tags ?? []).map((tag) => tag.replace(/[-_]+/g, ' ')).join(', '));
+        groupKeywords.push(
+          [...(chunk.tags ?? []).map((tag) => tag.replace(/[-_]+/g, ' ')), ...(chunk.questions ?? [])].join(
+            ', ',
+          ),
+        );
+        groupEmbedded.push([chunk.title, ...(chunk.questions ?? [])].join('\n'));
       }
       groupOf[i] = id;
     });
     const embeddings = options.embeddings;
     const chunkTexts = chunks.map(chunkEmbeddingText);
-    if (embeddings instanceof LocalHashEmbeddings) embeddings.fit([...chunkTexts, ...groupTitles]);
+    if (embeddings instanceof LocalHashEmbeddings) embeddings.fit([...chunkTexts, ...groupEmbedded]);
     const embed =
       options.embedTexts ?? ((texts: readonly string[]) => embedDocumentsAsFloat32(embeddings, texts));
     // One call so a cache-backed embedder can report progress over everything it embeds.
-    const vectors = await embed([...chunkTexts, ...groupTitles]);
+    const vectors = await embed([...chunkTexts, ...groupEmbedded]);
     const chunkVecs = vectors.slice(0, chunkTexts.length);
     const titleVecs = vectors.slice(chunkTexts.length);
     const chunkStore = new FlatVectorStore(embeddings);

@@ -12,6 +12,10 @@ export interface ArticleMetadata {
   readonly tags: readonly string[];
   readonly url: string;
   readonly locale: string;
+  /** Intents this article answers (front matter `intents`), empty when none. */
+  readonly intents: readonly string[];
+  /** Customer phrasings of the question the article answers (front matter `questions`). */
+  readonly questions: readonly string[];
   /** Path of the markdown file relative to the knowledge-base folder, `/`-separated. */
   readonly source: string;
 }

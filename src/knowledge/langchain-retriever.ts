@@ -36,7 +36,35 @@ export interface LangChainRetrieverOptions {
   readonly chunking?: ChunkingOptions;
   /** Hits returned when the caller does not pass `k`. */
   readonly defaultK?: number;
+  /** How a recognised intent lifts the articles linked to it; see {@link IntentBoost}. */
+  readonly intentBoost?: Partial<IntentBoost>;
 }
+
+/**
+ * How a confidently recognised intent lifts the scores of the articles whose front matter names
+ * it: `1 - (1 - score) * (1 - weight * confidence * share)`, where `share` is the article's part of
+ * the retrieval evidence among the linked articles. One linked article with a confident intent
+ * reaches the answer threshold on weak wording ("do u take paypal"); several linked articles split
+ * the lift, so retrieval still picks among them and close ones end in a clarifying question.
+ * Tuned on `eval/conversations/dev.jsonl`.
+ */
+export interface IntentBoost {
+  /** Largest lift, reached at confidence 1 by an article holding all the evidence. */
+  readonly weight: number;
+  /** Intents below this confidence lift nothing. */
+  readonly minConfidence: number;
+  /** Evidence every linked article gets, so a link with no matching word still shares the lift. */
+  readonly floor: number;
+  /** Sharpens the share towards the best-matching linked article (1 = proportional). */
+  readonly sharpness: number;
+}
+
+export const DEFAULT_INTENT_BOOST: IntentBoost = {
+  weight: 0.9,
+  minConfidence: 0.35,
+  floor: 0.02,
+  sharpness: 1,
+};
 
 /** What building the index did, for `switchboard kb index` and startup logs. */
 export interface KbIndexStats {
@@ -57,22 +85,50 @@ export interface KbIndexStats {
 export class LangChainRetriever implements KnowledgeRetriever {
   readonly index: HybridIndex;
   readonly stats: KbIndexStats;
+  /** Article ids per intent name, from the articles' `intents` front matter. */
+  readonly articlesByIntent: ReadonlyMap<string, readonly string[]>;
   private readonly defaultK: number;
   private readonly logger: Logger | undefined;
+  private readonly boost: IntentBoost;
+  private readonly articleCount: number;
 
-  constructor(index: HybridIndex, stats: KbIndexStats, options: { defaultK?: number; logger?: Logger } = {}) {
+  constructor(
+    index: HybridIndex,
+    stats: KbIndexStats,
+    options: {
+      defaultK?: number;
+      logger?: Logger;
+      articlesByIntent?: ReadonlyMap<string, readonly string[]>;
+      intentBoost?: Partial<IntentBoost>;
+    } = {},
+  ) {
     this.index = index;
     this.stats = stats;
     this.defaultK = options.defaultK ?? 5;
     this.logger = options.logger;
+    this.articlesByIntent = options.articlesByIntent ?? new Map();
+    this.boost = { ...DEFAULT_INTENT_BOOST, ...options.intentBoost };
+    this.articleCount = new Set(index.chunks.map((c) => c.articleId)).size;
   }
 
   async search(query: string, options: RetrieveOptions = {}): Promise<readonly KbHit[]> {
+    const k = options.k ?? this.defaultK;
+    const locale = options.locale !== undefined ? { locale: options.locale } : {};
     try {
-      return await this.index.search(query, {
-        k: options.k ?? this.defaultK,
-        ...(options.locale !== undefined ? { locale: options.locale } : {}),
-      });
+      const intent = options.intent;
+      const linked = intent ? (this.articlesByIntent.get(intent.name) ?? []) : [];
+      if (!intent || linked.length === 0 || intent.confidence < this.boost.minConfidence) {
+        return await this.index.search(query, { k, ...locale });
+      }
+      // Every article's best chunk, so linked articles outside the top k can still be lifted.
+      const all = await this.index.search(query, { k: this.articleCount, ...locale });
+      return liftLinked(
+        all,
+        linked,
+        intent.confidence,
+        this.boost,
+        (id) => this.index.articleHits(id)[0],
+      ).slice(0, k);
     } catch (error) {
       this.logger?.error({ err: error }, 'knowledge-base search failed');
       if (error instanceof BotError) throw error;
@@ -88,6 +144,33 @@ export class LangChainRetriever implements KnowledgeRetriever {
   asBaseRetriever(k = this.defaultK): BaseRetriever {
     return new HybridBaseRetriever(this.index, k);
   }
+}
+
+/**
+ * Applies {@link IntentBoost} to the linked articles among `hits` (one hit per article, any order)
+ * and re-sorts. A linked article retrieval found nothing for is quoted from `leadOf` (its summary).
+ */
+export function liftLinked(
+  hits: readonly KbHit[],
+  linked: readonly string[],
+  confidence: number,
+  boost: IntentBoost,
+  leadOf: (articleId: string) => KbHit | undefined,
+): KbHit[] {
+  const byId = new Map(hits.map((h) => [h.id, h]));
+  const linkedHits: KbHit[] = [];
+  for (const id of linked) {
+    const hit = byId.get(id) ?? leadOf(id);
+    if (hit) linkedHits.push(byId.has(id) ? hit : { ...hit, score: 0 });
+  }
+  const weightOf = (h: KbHit): number => (h.score + boost.floor) ** boost.sharpness;
+  const total = linkedHits.reduce((sum, h) => sum + weightOf(h), 0) || 1;
+  for (const hit of linkedHits) {
+    const share = weightOf(hit) / total;
+    const lift = Math.min(1, boost.weight * Math.min(1, confidence) * share);
+    byId.set(hit.id, { ...hit, score: 1 - (1 - hit.score) * (1 - lift) });
+  }
+  return [...byId.values()].sort((a, b) => b.score - a.score);
 }
 
 /** Adapts the hybrid index to LangChain's retriever interface; the score travels in metadata. */
@@ -122,9 +205,11 @@ export class HybridBaseRetriever extends BaseRetriever {
   }
 }
 
-async function buildIndex(
-  options: LangChainRetrieverOptions & { readonly force?: boolean },
-): Promise<{ index: HybridIndex; stats: KbIndexStats }> {
+async function buildIndex(options: LangChainRetrieverOptions & { readonly force?: boolean }): Promise<{
+  index: HybridIndex;
+  stats: KbIndexStats;
+  articlesByIntent: Map<string, string[]>;
+}> {
   const started = performance.now();
   const embeddings = options.embeddings ?? new LocalHashEmbeddings();
   const articles = await loadKnowledgeBase(options.kbDir);
@@ -172,7 +257,13 @@ async function buildIndex(
     ms: Math.round(performance.now() - started),
   };
   options.logger?.info({ ...stats, kbDir: options.kbDir }, 'knowledge base indexed');
-  return { index, stats };
+  const articlesByIntent = new Map<string, string[]>();
+  for (const article of articles) {
+    for (const intent of article.metadata.intents) {
+      articlesByIntent.set(intent, [...(articlesByIntent.get(intent) ?? []), article.metadata.id]);
+    }
+  }
+  return { index, stats, articlesByIntent };
 }
 
 /**
@@ -183,8 +274,10 @@ async function buildIndex(
 export async function createLangChainRetriever(
   options: LangChainRetrieverOptions,
 ): Promise<LangChainRetriever> {
-  const { index, stats } = await buildIndex(options);
+  const { index, stats, articlesByIntent } = await buildIndex(options);
   return new LangChainRetriever(index, stats, {
+    articlesByIntent,
+    ...(options.intentBoost !== undefined ? { intentBoost: options.intentBoost } : {}),
     ...(options.defaultK !== undefined ? { defaultK: options.defaultK } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });

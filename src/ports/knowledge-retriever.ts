@@ -5,6 +5,12 @@ export interface RetrieveOptions {
   /** How many hits to return at most. */
   readonly k?: number;
   readonly locale?: string;
+  /**
+   * The intent the classifier recognised for this message, if any. Retrievers that know which
+   * articles answer which intent (intent ↔ article links) favour those articles, more so the
+   * more confident the classifier is; others ignore it.
+   */
+  readonly intent?: { readonly name: string; readonly confidence: number };
 }
 
 /** Searches the knowledge base; scores are comparable with the configured thresholds. */

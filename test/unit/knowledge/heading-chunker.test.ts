@@ -50,6 +50,7 @@ describe('heading chunking', () => {
       locale: 'en',
       chunkId: 'refunds#1',
       tags: ['billing'],
+      questions: [],
     });
     expect(chunks[1]?.pageContent).toBe('Card refunds take 3 to 10 days.');
   });
