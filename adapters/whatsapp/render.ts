@@ -220,14 +220,33 @@ export function splitText(text: string, max: number): string[] {
   return parts;
 }
 
-/** Text before an interactive body, and the body itself (the last ≤ `max` units, cut on a boundary). */
+/**
+ * Text before an interactive body, and the body itself: the longest ending of the text
+ * that fits and starts at a paragraph break (else line break, sentence end, space), so
+ * the question sits with its buttons.
+ */
 function splitForBody(text: string, max: number): { head: string[]; tail: string } {
   const trimmed = text.trim() || '…';
   if (trimmed.length <= max) return { head: [], tail: trimmed };
-  // splitText trims only at cuts, so its last part is a suffix of the text.
-  const tail = splitText(trimmed, max).pop() ?? '…';
-  const head = trimmed.slice(0, trimmed.length - tail.length).trimEnd();
-  return { head: head ? [head] : [], tail };
+  const min = trimmed.length - max;
+  const boundaries = [/\n\n/g, /\n/g, /[.!?…。！？]["'’”)\]]*\s/g, /\s/g];
+  let start = -1;
+  for (const boundary of boundaries) {
+    for (const match of trimmed.matchAll(boundary)) {
+      const after = match.index + match[0].length;
+      if (after >= min) {
+        start = after;
+        break;
+      }
+    }
+    if (start >= 0) break;
+  }
+  if (start < 0) {
+    const code = trimmed.charCodeAt(min);
+    start = code >= 0xdc00 && code <= 0xdfff ? min + 1 : min;
+  }
+  const head = trimmed.slice(0, start).trimEnd();
+  return { head: head ? [head] : [], tail: trimmed.slice(start).trim() };
 }
 
 function findCut(text: string, max: number): number {
