@@ -50,7 +50,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env.REDIS_CLUSTER_URL = clusterUrl;
   } catch (error) {
     await teardown();
-    throw oneLine(error instanceof Error ? error.message : String(error));
+    // One line and a non-zero exit: thrown, Vitest would bury the fix under a stack
+    // trace and a misleading "No test files found".
+    process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
   }
   return teardown;
 }
@@ -293,13 +296,6 @@ function readLog(dir: string): string {
   } catch {
     return '';
   }
-}
-
-/** An error that Vitest prints as its message alone: the fix is the point, not a stack. */
-function oneLine(message: string): Error {
-  const error = new Error(message);
-  error.stack = `Error: ${message}`;
-  return error;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
