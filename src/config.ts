@@ -118,6 +118,9 @@ const envSchema = z.object({
   SLACK_TRIAGE_CHANNEL: optionalString,
   SLACK_ESCALATION_CHANNEL: optionalString,
   SLACK_API_URL: optionalHttpUrl('https://slack.com/api/'),
+  SLACK_STAFF_USERS: csv,
+  SLACK_STAFF_GROUP: optionalString,
+  SLACK_CONFIG_TOKEN: optionalString,
 
   WHATSAPP_ACCESS_TOKEN: optionalString,
   WHATSAPP_PHONE_NUMBER_ID: optionalString,
@@ -196,6 +199,11 @@ export interface Config {
     readonly triageChannel: string | undefined;
     readonly escalationChannel: string | undefined;
     readonly apiUrl: string;
+    /** User ids that may act on handoffs (with the members of `staffGroup`). */
+    readonly staffUsers: readonly string[];
+    readonly staffGroup: string | undefined;
+    /** App configuration token for `switchboard manifest --validate/--create`. */
+    readonly configToken: string | undefined;
   };
   readonly whatsapp: {
     readonly accessToken: string | undefined;
@@ -224,6 +232,21 @@ function platformStatus(
 }
 
 /**
+ * Slack is on with the bot token, the triage channel and a way in: the signing secret
+ * (HTTP, `/slack/events`) or the app token (Socket Mode).
+ */
+function slackStatus(env: Env): PlatformStatus {
+  const requires = ['SLACK_BOT_TOKEN', 'SLACK_TRIAGE_CHANNEL', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'];
+  const missing: string[] = (['SLACK_BOT_TOKEN', 'SLACK_TRIAGE_CHANNEL'] as const).filter(
+    (k) => env[k] === undefined,
+  );
+  if (env.SLACK_SIGNING_SECRET === undefined && env.SLACK_APP_TOKEN === undefined) {
+    missing.push('SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)');
+  }
+  return { name: 'slack', configured: missing.length === 0, missing, requires };
+}
+
+/**
  * Parses an environment (default `process.env`) into a frozen `Config`.
  * @throws ConfigError listing every invalid variable by name.
  */
@@ -245,7 +268,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
   const env = parsed.data;
   const sentinels = redisTopology(env);
   const platforms = [
-    platformStatus(env, 'slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_TRIAGE_CHANNEL']),
+    slackStatus(env),
     platformStatus(env, 'whatsapp', [
       'WHATSAPP_ACCESS_TOKEN',
       'WHATSAPP_PHONE_NUMBER_ID',
@@ -307,6 +330,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       triageChannel: env.SLACK_TRIAGE_CHANNEL,
       escalationChannel: env.SLACK_ESCALATION_CHANNEL,
       apiUrl: env.SLACK_API_URL,
+      staffUsers: env.SLACK_STAFF_USERS,
+      staffGroup: env.SLACK_STAFF_GROUP,
+      configToken: env.SLACK_CONFIG_TOKEN,
     },
     whatsapp: {
       accessToken: env.WHATSAPP_ACCESS_TOKEN,
