@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
@@ -14,6 +13,8 @@ import { ConversationEngine } from './engine/engine.ts';
 import { readJsonBody, sendJson } from './http/body.ts';
 import { createDisabledPlatformRoute, createHealthRoutes } from './http/health-routes.ts';
 import { createHttpServer, listen } from './http/server.ts';
+import { MemoryKeyValueSpace } from './kv/memory-key-value.ts';
+import { RedisKeyValueSpace } from './kv/redis-key-value.ts';
 import { createPinoLogger } from './logging/pino-logger.ts';
 import { MemoryMailbox } from './mailbox/memory-mailbox.ts';
 import { RedisMailbox } from './mailbox/redis-mailbox.ts';
@@ -24,10 +25,12 @@ import type { ContextStore } from './ports/context-store.ts';
 import type { HandoffDesk } from './ports/handoff-desk.ts';
 import type { HttpRoute } from './ports/http-route.ts';
 import type { InboundQueue } from './ports/inbound-queue.ts';
+import type { KeyValueSpace } from './ports/key-value.ts';
 import type { Logger } from './ports/logger.ts';
 import type { Mailbox } from './ports/mailbox.ts';
 import { MemoryInboundQueue } from './queue/memory-inbound-queue.ts';
 import { RedisInboundQueue } from './queue/redis-inbound-queue.ts';
+import { type RedisClient, createRedisClient } from './redis/connect.ts';
 import { type Understanding, createUnderstanding } from './understanding.ts';
 
 /**
@@ -46,6 +49,8 @@ export interface Runtime {
   readonly logger: Logger;
   readonly engine: ConversationEngine;
   readonly store: ContextStore;
+  /** Namespaced adapter state (Redis when configured): adapters get `kv.namespace('<platform>')`. */
+  readonly kv: KeyValueSpace;
   readonly desk: HandoffDesk;
   readonly sandbox: SandboxAdapter | undefined;
   readonly server: Server;
@@ -59,7 +64,7 @@ export interface Runtime {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger({ level: config.log.level, pretty: config.log.pretty });
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const backend = createBackend(config, clock, logger, connections);
   const understanding =
     overrides.understanding ??
@@ -124,6 +129,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     logger,
     engine,
     store: backend.store,
+    kv: backend.kv,
     desk,
     sandbox,
     server,
@@ -150,12 +156,13 @@ const PLATFORM_PATHS = [
 ] as const;
 
 interface Backend {
+  readonly kv: KeyValueSpace;
   readonly store: ContextStore;
   readonly queue: InboundQueue;
   readonly mailbox: Mailbox;
 }
 
-function createBackend(config: Config, clock: Clock, logger: Logger, connections: Redis[]): Backend {
+function createBackend(config: Config, clock: Clock, logger: Logger, connections: RedisClient[]): Backend {
   const queueLogger = logger.child({ component: 'queue' });
   if (!config.redis.url) {
     const memoryStore = new MemoryContextStore({
@@ -164,6 +171,7 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
       clock,
     });
     return {
+      kv: new MemoryKeyValueSpace({ clock }),
       store: memoryStore,
       queue: new MemoryInboundQueue({
         store: memoryStore,
@@ -175,20 +183,21 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
       mailbox: new MemoryMailbox(),
     };
   }
-  const url = config.redis.url;
-  const open = (maxRetriesPerRequest: number | null): Redis => {
-    const redis = new Redis(url, { maxRetriesPerRequest, connectTimeout: 5_000 });
-    redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const redisConfig = { ...config.redis, url: config.redis.url };
+  const open = (maxRetriesPerRequest: number | null): RedisClient => {
+    const redis = createRedisClient(redisConfig, { maxRetriesPerRequest });
+    redis.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
     connections.push(redis);
     return redis;
   };
   // BullMQ's blocking clients need maxRetriesPerRequest: null (wait for reconnects).
   // The command connection fails fast instead, so ingest answers 503 while Redis is
   // down (platforms then redeliver) and /readyz reports it, rather than hanging.
-  const connect = (): Redis => open(null);
+  const connect = (): RedisClient => open(null);
   const redis = open(2);
   const keys = createKeySpace(config.redis.prefix);
   return {
+    kv: new RedisKeyValueSpace({ redis, prefix: config.redis.prefix }),
     store: new RedisContextStore({
       redis,
       keys,

@@ -1,13 +1,13 @@
-import type { Redis } from 'ioredis';
 import { StoreConflictError, StoreUnavailableError } from '../errors.ts';
 import type { ConversationContext, CustomerProfile } from '../model/context.ts';
 import type { ConversationKey } from '../model/conversation-key.ts';
 import type { ContextStore, Mutation } from '../ports/context-store.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { KeySpace } from './keys.ts';
 import { boundHistory, decodeContext, decodeProfile } from './schema.ts';
 
 export interface RedisContextStoreConfig {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: KeySpace;
   readonly ttlSeconds: number;
   readonly historyTurns: number;
@@ -26,7 +26,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `;
 
-type CasRedis = Redis & {
+type CasRedis = RedisClient & {
   sbCas(key: string, expected: string, next: string, json: string, ttlMs: number): Promise<number>;
 };
 

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { KeySpace } from '../context/keys.ts';
 import type { Mailbox } from '../ports/mailbox.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 export interface RedisMailboxConfig {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: KeySpace;
   /** Boxes expire if nobody takes from them (a client that gave up). */
   readonly ttlSeconds?: number;

@@ -1,7 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 
 /** A single-node, Sentinel or Cluster client: every script below touches one hash slot. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient };
 
 // Dedupe and durable append in one atomic step: either the event is new and is now
 // in its conversation's inbox, or it was seen before and nothing changes. The inbox
