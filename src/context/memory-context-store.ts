@@ -4,10 +4,18 @@ import type { Clock } from '../ports/clock.ts';
 import type { ContextStore, Mutation } from '../ports/context-store.ts';
 import { boundHistory } from './schema.ts';
 
+/** Default cap on conversations (and, separately, profiles) held in memory. */
+export const DEFAULT_MEMORY_CONTEXT_MAX_ENTRIES = 100_000;
+
 export interface MemoryContextStoreConfig {
   readonly ttlSeconds: number;
   readonly historyTurns: number;
   readonly clock: Clock;
+  /**
+   * Conversations kept (profiles are capped separately at the same number); beyond
+   * it the least recently written goes first. Default 100,000.
+   */
+  readonly maxEntries?: number;
 }
 
 interface Entry<T> {
@@ -19,14 +27,31 @@ interface Entry<T> {
  * In-process `ContextStore` with the Redis store's semantics (TTL refreshed on
  * write, bounded history, values copied in and out so callers cannot alias them).
  * `update` is atomic because mutations are synchronous.
+ *
+ * Bounded with O(1) work per operation and no sweep: every write re-inserts its
+ * entry at the end of a `Map` (which iterates in insertion order) with the same
+ * TTL, so the first entry is always both the least recently written and the next
+ * to expire. A write first drops expired entries from the front (each entry is
+ * dropped once, so this is amortised O(1)), then, over the cap, the oldest one.
+ * Reads drop an expired entry they find. Nothing ever walks the whole map.
  */
 export class MemoryContextStore implements ContextStore {
   readonly #contexts = new Map<string, Entry<ConversationContext>>();
   readonly #profiles = new Map<string, Entry<CustomerProfile>>();
   readonly #config: MemoryContextStoreConfig;
+  readonly #maxEntries: number;
 
   constructor(config: MemoryContextStoreConfig) {
     this.#config = config;
+    this.#maxEntries = config.maxEntries ?? DEFAULT_MEMORY_CONTEXT_MAX_ENTRIES;
+    if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 1) {
+      throw new RangeError(`maxEntries must be a positive whole number, got ${this.#maxEntries}`);
+    }
+  }
+
+  /** Conversations and profiles held right now (for tests and metrics). */
+  get size(): { readonly contexts: number; readonly profiles: number } {
+    return { contexts: this.#contexts.size, profiles: this.#profiles.size };
   }
 
   async get(key: ConversationKey): Promise<ConversationContext | null> {
@@ -68,10 +93,19 @@ export class MemoryContextStore implements ContextStore {
   }
 
   #write<T>(map: Map<string, Entry<T>>, key: string, value: T): T {
-    map.set(key, {
-      value: structuredClone(value),
-      expiresAt: this.#config.clock.now() + this.#config.ttlSeconds * 1000,
-    });
+    const now = this.#config.clock.now();
+    // Delete first so the entry moves to the end: the Map stays in write order.
+    map.delete(key);
+    map.set(key, { value: structuredClone(value), expiresAt: now + this.#config.ttlSeconds * 1000 });
+    this.#evict(map, now);
     return structuredClone(value);
+  }
+
+  #evict<T>(map: Map<string, Entry<T>>, now: number): void {
+    for (const [oldestKey, oldest] of map) {
+      const expired = oldest.expiresAt <= now;
+      if (!expired && map.size <= this.#maxEntries) return;
+      map.delete(oldestKey);
+    }
   }
 }
