@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { MemoryContextStore } from '../../src/context/memory-context-store.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
@@ -20,7 +19,8 @@ import {
   WordOverlapRetriever,
 } from '../fakes/fake-understanding.ts';
 import { RecordingDesk } from '../fakes/recording-desk.ts';
-import { connectRedis } from './redis.ts';
+import type { RedisClient } from '../../src/redis/connect.ts';
+import { type RedisTarget, TEST_REDIS_URL, connectTarget } from './redis.ts';
 
 export interface HarnessOptions {
   readonly backend: 'memory' | 'redis';
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   readonly lockLeaseMs?: number;
   readonly concurrency?: number;
   readonly desk?: RecordingDesk;
+  /** Redis to run on (default: the single test Redis). */
+  readonly target?: RedisTarget;
 }
 
 export interface Harness {
@@ -48,9 +50,10 @@ export interface Harness {
 /** Builds a real engine over a memory or Redis backend, with fake channel and understanding. */
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const adapter = options.adapter ?? new FakeChannelAdapter();
-  const connections: Redis[] = [];
-  const connect = (): Redis => {
-    const redis = connectRedis();
+  const connections: RedisClient[] = [];
+  const target: RedisTarget = options.target ?? { name: 'single', url: TEST_REDIS_URL, cluster: false };
+  const connect = (): RedisClient => {
+    const redis = connectTarget(target);
     connections.push(redis);
     return redis;
   };

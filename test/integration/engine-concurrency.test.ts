@@ -5,7 +5,7 @@ import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-cla
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
 import { type Harness, createHarness } from '../helpers/engine-harness.ts';
 import { customerMessage, deskAction } from '../helpers/events.ts';
-import { connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
+import { connectRedis, connectTarget, deletePrefix, redisTargets, uniquePrefix } from '../helpers/redis.ts';
 
 /** A classifier that records the order it saw texts in and can be slowed down. */
 class RecordingClassifier implements IntentClassifier {
@@ -28,16 +28,19 @@ class RecordingClassifier implements IntentClassifier {
   }
 }
 
-const backends = ['memory', 'redis'] as const;
+const backends = [
+  { name: 'memory', backend: 'memory' as const, target: undefined },
+  ...redisTargets().map((target) => ({ name: `redis ${target.name}`, backend: 'redis' as const, target })),
+];
 
-describe.each(backends)('engine turn guarantees (%s)', (backend) => {
+describe.each(backends)('engine turn guarantees ($name)', ({ backend, target }) => {
   const harnesses: Harness[] = [];
   const prefix = uniquePrefix(`engine-${backend}`);
 
   afterEach(async () => {
     await Promise.all(harnesses.splice(0).map((h) => h.close()));
-    if (backend === 'redis') {
-      const redis = connectRedis();
+    if (target) {
+      const redis = connectTarget(target);
       await deletePrefix(redis, prefix);
       await redis.quit();
     }
@@ -46,7 +49,7 @@ describe.each(backends)('engine turn guarantees (%s)', (backend) => {
   async function harness(
     options: Parameters<typeof createHarness>[0] extends infer O ? Partial<O> : never = {},
   ) {
-    const h = await createHarness({ backend, prefix, ...options });
+    const h = await createHarness({ backend, prefix, ...(target ? { target } : {}), ...options });
     harnesses.push(h);
     return h;
   }
