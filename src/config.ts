@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import type { OutboundPurpose } from './model/outbound-message.ts';
 import { type SentinelAddress, parseSentinels } from './redis/addresses.ts';
 
 /**
@@ -70,6 +71,57 @@ const csv = z
   )
   .prefault('');
 
+/** An approved WhatsApp template sent instead of free-form text once the 24-hour window closed. */
+export interface WhatsAppTemplateConfig {
+  readonly name: string;
+  readonly language: string;
+  /** Body parameters in order; `{{text}}` becomes the outbound message's text. */
+  readonly params?: readonly string[];
+}
+
+const OUTBOUND_PURPOSES = [
+  'answer',
+  'staff_reply',
+  'handoff_notice',
+  'resolved',
+  'rating_request',
+  'notice',
+] as const satisfies readonly OutboundPurpose[];
+
+const whatsappTemplateSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase letters, digits, _)'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code such as en or en_US'),
+  params: z.array(z.string().min(1, 'must not be empty')).max(100).optional(),
+});
+
+/** `WHATSAPP_TEMPLATES`: JSON mapping an outbound purpose to `{name, language, params?}`. */
+const whatsappTemplates = z
+  .string()
+  .trim()
+  .prefault('')
+  .transform((raw, ctx): Partial<Record<OutboundPurpose, WhatsAppTemplateConfig>> => {
+    if (raw === '') return {};
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"rating_request":{"name":"csat","language":"en"}}' });
+      return z.NEVER;
+    }
+    const parsed = z.partialRecord(z.enum(OUTBOUND_PURPOSES), whatsappTemplateSchema).safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      const problem =
+        issue && issue.path.length === 0 && issue.code === 'unrecognized_keys'
+          ? `unknown purpose ${issue.keys.map((k) => `"${k}"`).join(', ')} (use ${OUTBOUND_PURPOSES.join(', ')})`
+          : (issue?.message ?? 'is invalid');
+      ctx.addIssue({ code: 'custom', message: `${where}${problem}` });
+      return z.NEVER;
+    }
+    return parsed.data as Partial<Record<OutboundPurpose, WhatsAppTemplateConfig>>;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000, 0, 65535),
@@ -132,6 +184,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^v\d+\.\d+$/, 'must look like v26.0')
     .default('v26.0'),
+  WHATSAPP_TEMPLATES: whatsappTemplates,
 
   DISCORD_TOKEN: optionalString,
   DISCORD_SUPPORT_CHANNEL_IDS: csv,
@@ -212,6 +265,8 @@ export interface Config {
     readonly verifyToken: string | undefined;
     readonly apiUrl: string;
     readonly apiVersion: string;
+    /** Templates per outbound purpose, sent when the reply window is closed. */
+    readonly templates: Readonly<Partial<Record<OutboundPurpose, WhatsAppTemplateConfig>>>;
   };
   readonly discord: {
     readonly token: string | undefined;
@@ -341,6 +396,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       verifyToken: env.WHATSAPP_VERIFY_TOKEN,
       apiUrl: env.WHATSAPP_API_URL,
       apiVersion: env.WHATSAPP_API_VERSION,
+      templates: env.WHATSAPP_TEMPLATES,
     },
     discord: {
       token: env.DISCORD_TOKEN,
