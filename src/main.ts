@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
+import { createWhatsAppAdapter } from '../adapters/whatsapp/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
 
@@ -10,7 +11,7 @@ import { createKeySpace } from './context/keys.ts';
 import { MemoryContextStore } from './context/memory-context-store.ts';
 import { RedisContextStore } from './context/redis-context-store.ts';
 import { ConversationEngine } from './engine/engine.ts';
-import { readJsonBody, sendJson } from './http/body.ts';
+import { readJsonBody, readRawBody, sendJson } from './http/body.ts';
 import { createDisabledPlatformRoute, createHealthRoutes } from './http/health-routes.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import { MemoryKeyValueSpace } from './kv/memory-key-value.ts';
@@ -77,6 +78,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
 
   for (const [path, platform] of PLATFORM_PATHS) {
     const status = config.platforms.find((p) => p.name === platform);
+    // A configured adapter serves its own path (WhatsApp below).
+    if (platform === 'whatsapp' && status?.configured) continue;
     routes.push(createDisabledPlatformRoute(path, platform, status?.missing ?? []));
   }
 
@@ -114,6 +117,27 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     // The engine looks adapters up per turn, so registering after construction is fine.
     adapters.set(sandbox.adapter.platform, sandbox.adapter);
     routes.push(...sandbox.routes);
+  }
+  // WhatsApp Cloud API: the signed webhook on /webhooks/whatsapp, and sends through the Graph API.
+  const whatsapp = config.whatsapp;
+  if (whatsapp.accessToken && whatsapp.phoneNumberId && whatsapp.appSecret && whatsapp.verifyToken) {
+    const wa = createWhatsAppAdapter({
+      accessToken: whatsapp.accessToken,
+      phoneNumberId: whatsapp.phoneNumberId,
+      appSecret: whatsapp.appSecret,
+      verifyToken: whatsapp.verifyToken,
+      apiUrl: whatsapp.apiUrl,
+      apiVersion: whatsapp.apiVersion,
+      templates: whatsapp.templates,
+      sink: engine,
+      kv: backend.kv.namespace('whatsapp'),
+      clock,
+      logger: logger.child({ component: 'whatsapp' }),
+      readRawBody,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+    });
+    adapters.set(wa.adapter.platform, wa.adapter);
+    routes.push(...wa.routes);
   }
   const server = createHttpServer({ routes, logger: logger.child({ component: 'http' }) });
 
