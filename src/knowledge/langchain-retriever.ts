@@ -42,28 +42,31 @@ export interface LangChainRetrieverOptions {
 
 /**
  * How a confidently recognised intent lifts the scores of the articles whose front matter names
- * it: `1 - (1 - score) * (1 - weight * confidence * share)`, where `share` is the article's part of
- * the retrieval evidence among the linked articles. One linked article with a confident intent
- * reaches the answer threshold on weak wording ("do u take paypal"); several linked articles split
- * the lift, so retrieval still picks among them and close ones end in a clarifying question.
- * Tuned on `eval/conversations/dev.jsonl`.
+ * it: `1 - (1 - score) * (1 - weight * min(1, confidence / fullConfidence) * relative^sharpness)`,
+ * where `relative` is the article's retrieval evidence over the best linked article's. The best
+ * matching linked article gets the whole lift, so one confident intent answers weak wording ("do u
+ * take paypal"); the other linked articles get less the less they match, so retrieval still picks
+ * among them and close ones end in a clarifying question. Tuned on `eval/conversations/dev.jsonl`.
  */
 export interface IntentBoost {
-  /** Largest lift, reached at confidence 1 by an article holding all the evidence. */
+  /** Largest lift, reached from `fullConfidence` on by the best-matching linked article. */
   readonly weight: number;
   /** Intents below this confidence lift nothing. */
   readonly minConfidence: number;
-  /** Evidence every linked article gets, so a link with no matching word still shares the lift. */
+  /** Confidence from which the lift is whole; below it the lift shrinks in proportion. */
+  readonly fullConfidence: number;
+  /** Evidence every linked article gets, so a link with no matching word still gets some lift. */
   readonly floor: number;
-  /** Sharpens the share towards the best-matching linked article (1 = proportional). */
+  /** How fast the lift falls for linked articles that match worse than the best one. */
   readonly sharpness: number;
 }
 
 export const DEFAULT_INTENT_BOOST: IntentBoost = {
   weight: 0.9,
   minConfidence: 0.35,
+  fullConfidence: 0.8,
   floor: 0.02,
-  sharpness: 1,
+  sharpness: 2,
 };
 
 /** What building the index did, for `switchboard kb index` and startup logs. */
@@ -163,11 +166,11 @@ export function liftLinked(
     const hit = byId.get(id) ?? leadOf(id);
     if (hit) linkedHits.push(byId.has(id) ? hit : { ...hit, score: 0 });
   }
-  const weightOf = (h: KbHit): number => (h.score + boost.floor) ** boost.sharpness;
-  const total = linkedHits.reduce((sum, h) => sum + weightOf(h), 0) || 1;
+  const evidenceOf = (h: KbHit): number => h.score + boost.floor;
+  const best = Math.max(...linkedHits.map(evidenceOf), Number.MIN_VALUE);
+  const strength = boost.weight * Math.min(1, confidence / boost.fullConfidence);
   for (const hit of linkedHits) {
-    const share = weightOf(hit) / total;
-    const lift = Math.min(1, boost.weight * Math.min(1, confidence) * share);
+    const lift = Math.min(1, strength * (evidenceOf(hit) / best) ** boost.sharpness);
     byId.set(hit.id, { ...hit, score: 1 - (1 - hit.score) * (1 - lift) });
   }
   return [...byId.values()].sort((a, b) => b.score - a.score);
