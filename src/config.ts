@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  type BusinessHoursConfig,
+  checkTimeZone,
+  parseHolidays,
+  parseWeeklyHours,
+} from './desk/business-hours.ts';
+import { type DeskRoute, parseDeskRoutes } from './desk/routing.ts';
+import { type DeskTimerConfig, type PriorityMinutes, parsePriorityMinutes } from './desk/timers.ts';
 import { ConfigError } from './errors.ts';
 import type { OutboundPurpose } from './model/outbound-message.ts';
 import { type SentinelAddress, parseSentinels } from './redis/addresses.ts';
@@ -122,6 +130,18 @@ const whatsappTemplates = z
     return parsed.data as Partial<Record<OutboundPurpose, WhatsAppTemplateConfig>>;
   });
 
+/** Per-priority minutes (`normal=15,high=5,urgent=2`, or one number for all); see `src/desk/timers.ts`. */
+const priorityMinutes = (fallback: PriorityMinutes) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parsePriorityMinutes(v, fallback);
+      if ('minutes' in parsed) return parsed.minutes;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    })
+    .prefault('');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000, 0, 65535),
@@ -156,6 +176,42 @@ const envSchema = z.object({
   KB_ANSWER_THRESHOLD: fraction(0.6),
   KB_CLARIFY_THRESHOLD: fraction(0.4),
   HANDOFF_AFTER_FAILED_TURNS: int(2, 1, 20),
+
+  DESK_ROUTES: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parseDeskRoutes(v);
+      if ('routes' in parsed) return parsed.routes;
+      for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    })
+    .prefault(''),
+  DESK_VIP_CUSTOMERS: csv,
+  DESK_TIMEZONE: z
+    .string()
+    .trim()
+    .refine((v) => checkTimeZone(v) === null, { message: 'must be an IANA time zone, e.g. Europe/Madrid' })
+    .default('UTC'),
+  DESK_HOURS: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parseWeeklyHours(v);
+      if ('weekly' in parsed) return parsed.weekly;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    })
+    .prefault(''),
+  DESK_HOLIDAYS: csv.transform((v, ctx) => {
+    const parsed = parseHolidays(v);
+    if ('holidays' in parsed) return parsed.holidays;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }),
+  DESK_UNCLAIMED_REMINDER_MINUTES: priorityMinutes({ normal: 15, high: 5, urgent: 2 }),
+  DESK_AUTO_ESCALATE_MINUTES: priorityMinutes({ normal: 30, high: 15, urgent: 5 }),
+  DESK_WAITING_REMINDER_MINUTES: int(10, 0, 7 * 24 * 60),
+  DESK_IDLE_RESOLVE_MINUTES: int(60, 0, 30 * 24 * 60),
+  DESK_TIMER_POLL_MS: int(5_000, 100, 600_000),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalHttpUrl('https://api.openai.com/v1'),
@@ -234,6 +290,13 @@ export interface Config {
     readonly clarifyThreshold: number;
   };
   readonly handoff: { readonly afterFailedTurns: number };
+  /** The desk core (`src/desk/`): routing, VIPs, business hours, timers. */
+  readonly desk: {
+    readonly routes: readonly DeskRoute[];
+    readonly vipCustomers: readonly string[];
+    readonly businessHours: BusinessHoursConfig;
+    readonly timers: DeskTimerConfig;
+  };
   readonly openai:
     | {
         readonly apiKey: string;
@@ -366,6 +429,18 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       clarifyThreshold: env.KB_CLARIFY_THRESHOLD,
     },
     handoff: { afterFailedTurns: env.HANDOFF_AFTER_FAILED_TURNS },
+    desk: {
+      routes: env.DESK_ROUTES,
+      vipCustomers: env.DESK_VIP_CUSTOMERS,
+      businessHours: { timeZone: env.DESK_TIMEZONE, weekly: env.DESK_HOURS, holidays: env.DESK_HOLIDAYS },
+      timers: {
+        unclaimedReminderMinutes: env.DESK_UNCLAIMED_REMINDER_MINUTES,
+        autoEscalateMinutes: env.DESK_AUTO_ESCALATE_MINUTES,
+        waitingReminderMinutes: env.DESK_WAITING_REMINDER_MINUTES,
+        idleResolveMinutes: env.DESK_IDLE_RESOLVE_MINUTES,
+        pollMs: env.DESK_TIMER_POLL_MS,
+      },
+    },
     openai:
       env.OPENAI_API_KEY === undefined
         ? undefined
