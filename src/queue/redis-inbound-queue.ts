@@ -46,6 +46,8 @@ interface DrainJob {
   readonly key: string;
 }
 
+type AckReply = Awaited<ReturnType<QueueCommands['sbAck']>>;
+
 type Begun = { readonly head: string; readonly hash: Record<string, string>; readonly done: string[] };
 
 /**
@@ -240,6 +242,10 @@ export class RedisInboundQueue implements InboundQueue {
           hash: pairsToObject(reply[3]),
           done: (reply[4] as string[]) ?? [],
         });
+      } catch (error) {
+        // Hand the conversation back at once; BullMQ retries this wake-up.
+        await lease.release().catch(() => {});
+        throw error;
       } finally {
         this.#leases.delete(lease);
         lease.end();
@@ -286,15 +292,15 @@ export class RedisInboundQueue implements InboundQueue {
           this.#config.logger.error({ err: e, eventId: session.event.id }, 'dead-letter notice failed'),
         );
       }
-      const acked = await this.#redis.sbAck(
-        k.lock(key),
-        k.inbox(key),
-        k.context(key),
-        k.done(key),
-        lease.token,
-        current.head,
-        this.#config.lockLeaseMs,
-      );
+      const head: string = current.head;
+      const acked: AckReply | null = await retryWhileHeld(lease, (): Promise<AckReply> =>
+        this.#redis.sbAck(k.lock(key), k.inbox(key), k.context(key), k.done(key), lease.token, head, this.#config.lockLeaseMs),
+      ).catch(() => null);
+      if (!acked) {
+        // Redis stayed away for the whole lease: the next holder resumes the recorded turn.
+        await lease.release().catch(() => {});
+        return;
+      }
       const status = Number(acked[0]);
       if (status === -1) {
         lease.markLost();
@@ -468,6 +474,18 @@ class RedisTurnSession implements TurnSession {
       return await op();
     } catch (error) {
       throw new StoreUnavailableError('redis call failed', { cause: error });
+    }
+  }
+}
+
+/** Retries a Redis call that failed to reach Redis while the lease is locally still held. */
+async function retryWhileHeld<T>(fence: ConversationLease, op: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!fence.held()) throw error;
+      await sleep(Math.min(1_000, 50 * attempt));
     }
   }
 }
