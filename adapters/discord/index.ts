@@ -51,6 +51,8 @@ export interface DiscordAdapter extends ChannelAdapter {
   start(): Promise<void>;
   /** Stops taking gateway events, lets running handlers finish, and closes the connection. */
   stop(): Promise<void>;
+  /** Resolves once every gateway event received so far has been handled (shutdown, tests). */
+  idle(): Promise<void>;
   readonly client: Client;
 }
 
@@ -125,17 +127,36 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
   let accepting = false;
   let lastCloseCode: number | undefined;
 
-  const track = (work: Promise<void>): void => {
-    const tracked = work
+  const chains = new Map<string, Promise<void>>();
+  /**
+   * Runs a handler, after the previous one for the same channel when `channel` is
+   * given: handlers await state and the store, so two quick messages could otherwise
+   * reach the engine's queue in the wrong order.
+   */
+  const track = (channel: string | undefined, work: () => Promise<void>): void => {
+    const previous = channel === undefined ? undefined : chains.get(channel);
+    const tracked: Promise<void> = (previous ? previous.then(work) : work())
       .catch((error: unknown) => logger.error({ err: error }, 'discord gateway event failed'))
-      .finally(() => inflight.delete(tracked));
+      .finally(() => {
+        inflight.delete(tracked);
+        if (channel !== undefined && chains.get(channel) === tracked) chains.delete(channel);
+      });
     inflight.add(tracked);
+    if (channel !== undefined) chains.set(channel, tracked);
   };
   const onRaw = (packet: unknown): void => {
     if (!accepting || typeof packet !== 'object' || packet === null) return;
     const { t, d } = packet as { t?: unknown; d?: unknown };
-    if (t === 'MESSAGE_CREATE') track(inbound.handleMessage(d));
-    else if (t === 'INTERACTION_CREATE') track(inbound.handleInteraction(d));
+    if (t === 'MESSAGE_CREATE') {
+      const channel = (d as { channel_id?: unknown } | undefined)?.channel_id;
+      track(typeof channel === 'string' ? channel : undefined, () => inbound.handleMessage(d));
+    } else if (t === 'INTERACTION_CREATE') {
+      // Not queued behind messages: the click must be acknowledged within 3 s.
+      track(undefined, () => inbound.handleInteraction(d));
+    }
+  };
+  const idle = async (): Promise<void> => {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   };
   const onDisconnect = (event: CloseEvent, shardId: number): void => {
     lastCloseCode = event.code;
@@ -168,6 +189,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     platform: DISCORD_PLATFORM,
     capabilities: DISCORD_CAPABILITIES,
     client,
+    idle,
 
     async start() {
       client.on(Events.Raw, onRaw);
@@ -187,7 +209,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     async stop() {
       accepting = false;
       client.off(Events.Raw, onRaw);
-      await Promise.allSettled([...inflight]);
+      await idle();
       for (const key of [...typing.keys()]) stopTyping(key);
       await client.destroy();
       client.off(Events.ShardDisconnect, onDisconnect);

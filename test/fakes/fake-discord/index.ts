@@ -371,7 +371,7 @@ export class FakeDiscord {
       return answer(204);
     }
 
-    m = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(path);
+    m = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/(?:@|%40)original)?$/.exec(path);
     if (m?.[1] && m[2]) {
       const token = m[2];
       const interaction = [...this.#interactions.values()].find((i) => i.token === token);
