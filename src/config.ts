@@ -243,8 +243,12 @@ const envSchema = z.object({
   WHATSAPP_TEMPLATES: whatsappTemplates,
 
   DISCORD_TOKEN: optionalString,
-  DISCORD_SUPPORT_CHANNEL_IDS: csv,
+  DISCORD_SUPPORT_CHANNEL_IDS: csv.refine(
+    (ids) => ids.every((id) => /^\d{17,20}$/.test(id)),
+    'must be comma-separated Discord channel ids (17-20 digits each)',
+  ),
   DISCORD_API_URL: optionalHttpUrl('https://discord.com/api'),
+  DISCORD_BUTTON_SECRET: optionalString,
 
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
@@ -335,6 +339,8 @@ export interface Config {
     readonly token: string | undefined;
     readonly supportChannelIds: readonly string[];
     readonly apiUrl: string;
+    /** Signs button ids; unset: derived from the token. */
+    readonly buttonSecret: string | undefined;
   };
   readonly botframework: { readonly appId: string | undefined; readonly appPassword: string | undefined };
   readonly platforms: readonly PlatformStatus[];
@@ -477,6 +483,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       token: env.DISCORD_TOKEN,
       supportChannelIds: env.DISCORD_SUPPORT_CHANNEL_IDS,
       apiUrl: env.DISCORD_API_URL,
+      buttonSecret: env.DISCORD_BUTTON_SECRET,
     },
     botframework: { appId: env.MICROSOFT_APP_ID, appPassword: env.MICROSOFT_APP_PASSWORD },
     platforms,

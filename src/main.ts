@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { type DiscordAdapter, createDiscordAdapter } from '../adapters/discord/index.ts';
 import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
 import { createWhatsAppAdapter } from '../adapters/whatsapp/index.ts';
 
@@ -139,6 +140,20 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     adapters.set(wa.adapter.platform, wa.adapter);
     routes.push(...wa.routes);
   }
+  // Discord: a gateway bot (DMs and support-channel threads); its gateway opens in start().
+  let discord: DiscordAdapter | undefined;
+  if (config.discord.token) {
+    discord = createDiscordAdapter({
+      token: config.discord.token,
+      supportChannelIds: config.discord.supportChannelIds,
+      apiUrl: config.discord.apiUrl,
+      buttonSecret: config.discord.buttonSecret,
+      sink: engine,
+      keyValue: backend.kv,
+      logger: logger.child({ component: 'discord' }),
+    });
+    adapters.set(discord.platform, discord);
+  }
   const server = createHttpServer({ routes, logger: logger.child({ component: 'http' }) });
 
   let workersStarted = false;
@@ -160,11 +175,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     startWorkers,
     async start() {
       await startWorkers();
+      await discord?.start();
       return listen(server, config.http.port, config.http.host);
     },
     async stop() {
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       if (workersStarted) await engine.stop();
+      await discord?.stop();
       await backend.store.close();
       await backend.mailbox.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
