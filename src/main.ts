@@ -5,12 +5,17 @@ import { createWhatsAppAdapter } from '../adapters/whatsapp/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
 
-import { SandboxDesk } from '../adapters/sandbox/desk.ts';
+import { type SandboxDesk, createSandboxDesk } from '../adapters/sandbox/desk-routes.ts';
+import { SANDBOX_DESK_FACE, createSandboxDeskFace } from '../adapters/sandbox/desk.ts';
 import { flows } from '../flows/index.ts';
 import type { Config } from './config.ts';
 import { createKeySpace } from './context/keys.ts';
 import { MemoryContextStore } from './context/memory-context-store.ts';
 import { RedisContextStore } from './context/redis-context-store.ts';
+import { type Desk, createDesk } from './desk/desk.ts';
+import { MemoryTicketStore, MemoryTimerStore } from './desk/memory-store.ts';
+import { RedisTicketStore, RedisTimerStore } from './desk/redis-store.ts';
+import type { TicketStore, TimerStore } from './desk/store.ts';
 import { ConversationEngine } from './engine/engine.ts';
 import { readJsonBody, readRawBody, sendJson } from './http/body.ts';
 import { createDisabledPlatformRoute, createHealthRoutes } from './http/health-routes.ts';
@@ -24,7 +29,6 @@ import { createPromMetrics } from './metrics/prom-metrics.ts';
 import type { ChannelAdapter } from './ports/channel-adapter.ts';
 import { type Clock, systemClock } from './ports/clock.ts';
 import type { ContextStore } from './ports/context-store.ts';
-import type { HandoffDesk } from './ports/handoff-desk.ts';
 import type { HttpRoute } from './ports/http-route.ts';
 import type { InboundQueue } from './ports/inbound-queue.ts';
 import type { KeyValueSpace } from './ports/key-value.ts';
@@ -53,8 +57,11 @@ export interface Runtime {
   readonly store: ContextStore;
   /** Namespaced adapter state (Redis when configured): adapters get `kv.namespace('<platform>')`. */
   readonly kv: KeyValueSpace;
-  readonly desk: HandoffDesk;
+  /** The desk core: the engine's `HandoffDesk`; faces register with `desk.addFace(face, staffRule)`. */
+  readonly desk: Desk;
   readonly sandbox: SandboxAdapter | undefined;
+  /** The sandbox desk (staff actions over HTTP and the terminal), when the sandbox is on. */
+  readonly sandboxDesk: SandboxDesk | undefined;
   readonly server: Server;
   /** Starts the queue workers and the HTTP server; resolves with the bound port. */
   start(): Promise<number>;
@@ -73,7 +80,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     (await createUnderstanding(config, logger.child({ component: 'understanding' })));
   const { metrics, registry } = createPromMetrics();
 
-  const desk: HandoffDesk = new SandboxDesk({ logger: logger.child({ component: 'sandbox-desk' }), clock });
+  const desk = createDesk({
+    tickets: backend.deskTickets,
+    timers: backend.deskTimers,
+    config: { ...config.desk, defaultChannel: config.slack.triageChannel ?? SANDBOX_DESK_FACE },
+    clock,
+    logger: logger.child({ component: 'desk' }),
+  });
   const adapters = new Map<string, ChannelAdapter>();
   const routes: HttpRoute[] = [...createHealthRoutes({ ping: () => backend.store.ping(), registry })];
 
@@ -106,6 +119,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
   let sandbox: SandboxAdapter | undefined;
+  let sandboxDesk: SandboxDesk | undefined;
   if (config.sandbox) {
     sandbox = createSandboxAdapter({
       sink: engine,
@@ -118,6 +132,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     // The engine looks adapters up per turn, so registering after construction is fine.
     adapters.set(sandbox.adapter.platform, sandbox.adapter);
     routes.push(...sandbox.routes);
+    // The sandbox face of the desk: any named tester may act as staff.
+    desk.addFace(createSandboxDeskFace({ mailbox: backend.mailbox }), { anyNamed: true });
+    sandboxDesk = createSandboxDesk({
+      desk,
+      sink: engine,
+      mailbox: backend.mailbox,
+      clock,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      readJson: readJsonBody,
+      sendJson,
+      drainUnsolicited: sandbox.drainUnsolicited,
+    });
+    routes.push(...sandboxDesk.routes);
   }
   // WhatsApp Cloud API: the signed webhook on /webhooks/whatsapp, and sends through the Graph API.
   const whatsapp = config.whatsapp;
@@ -161,6 +188,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (workersStarted) return;
     workersStarted = true;
     await engine.start();
+    desk.startTimers(engine);
   };
 
   return {
@@ -171,6 +199,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     kv: backend.kv,
     desk,
     sandbox,
+    sandboxDesk,
     server,
     startWorkers,
     async start() {
@@ -180,6 +209,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
     async stop() {
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      await desk.stop();
       if (workersStarted) await engine.stop();
       await discord?.stop();
       await backend.store.close();
@@ -198,6 +228,8 @@ const PLATFORM_PATHS = [
 
 interface Backend {
   readonly kv: KeyValueSpace;
+  readonly deskTickets: TicketStore;
+  readonly deskTimers: TimerStore;
   readonly store: ContextStore;
   readonly queue: InboundQueue;
   readonly mailbox: Mailbox;
@@ -213,6 +245,8 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
     });
     return {
       kv: new MemoryKeyValueSpace({ clock }),
+      deskTickets: new MemoryTicketStore({ clock }),
+      deskTimers: new MemoryTimerStore(),
       store: memoryStore,
       queue: new MemoryInboundQueue({
         store: memoryStore,
@@ -239,6 +273,8 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
   const keys = createKeySpace(config.redis.prefix);
   return {
     kv: new RedisKeyValueSpace({ redis, prefix: config.redis.prefix }),
+    deskTickets: new RedisTicketStore({ redis, prefix: config.redis.prefix }),
+    deskTimers: new RedisTimerStore({ redis, prefix: config.redis.prefix }),
     store: new RedisContextStore({
       redis,
       keys,

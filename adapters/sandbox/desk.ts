@@ -1,89 +1,66 @@
-import type { ConversationContext } from '../../src/model/context.ts';
-import type { InboundMessage } from '../../src/model/inbound-event.ts';
-import type { HandoffTicket, Ownership } from '../../src/model/ownership.ts';
-import type { Clock } from '../../src/ports/clock.ts';
-import type { DeskNotice, DeskRejection, HandoffDesk, HandoffRequest } from '../../src/ports/handoff-desk.ts';
-import type { Logger } from '../../src/ports/logger.ts';
+import type { OwnershipState } from '../../src/model/ownership.ts';
+import type { Ticket, TicketThreadEntry } from '../../src/model/ticket.ts';
+import type { DeskFace } from '../../src/ports/desk-face.ts';
+import type { DeskRejection } from '../../src/ports/handoff-desk.ts';
+import type { Mailbox } from '../../src/ports/mailbox.ts';
 
-/** What the sandbox desk shows staff (testers) about one handoff. */
-export interface SandboxDeskCard {
-  readonly ticket: HandoffTicket;
-  readonly conversation: string;
-  readonly reason: string;
-  state: Ownership['state'];
-  readonly thread: { readonly from: 'customer' | 'desk'; readonly text: string; readonly eventId?: string }[];
-}
+/** Name of the sandbox face (its key in `ticket.deskRefs`, and `DeskActor.face`). */
+export const SANDBOX_DESK_FACE = 'sandbox';
 
 /**
- * The desk used when Slack is not configured: keeps cards and threads in memory
- * and logs them, so handoffs work end to end in the sandbox and the terminal chat.
- * `requestId` makes `open` idempotent, as a retried turn must not open two cards.
+ * Event ids of staff actions made through the sandbox desk start with this. Not
+ * `sbx_`: replies to those go back to the request that sent them, while a staff
+ * reply must reach the customer's conversation box.
  */
-export class SandboxDesk implements HandoffDesk {
-  readonly cards = new Map<string, SandboxDeskCard>();
-  readonly #logger: Logger;
-  readonly #clock: Clock;
+export const SANDBOX_DESK_EVENT_PREFIX = 'desk_';
 
-  constructor(options: { logger: Logger; clock: Clock }) {
-    this.#logger = options.logger;
-    this.#clock = options.clock;
+/** Mailbox box where the outcome of one sandbox desk action arrives. */
+export function deskActionBox(eventId: string): string {
+  return `sandbox:desk-action:${eventId}`;
+}
+
+/** What the HTTP request (or terminal) that made a sandbox desk action waits for. */
+export type DeskActionSignal =
+  | {
+      readonly type: 'effect';
+      readonly effect: 'updateCard' | 'postInThread' | 'confirmStaffReply' | 'postEscalation';
+    }
+  | { readonly type: 'rejected'; readonly reason: string }
+  | { readonly type: 'end'; readonly state: OwnershipState };
+
+/**
+ * The sandbox face of the desk. The desk core keeps tickets and threads, and the
+ * sandbox desk API (`desk-routes.ts`) reads them from there, so this face renders
+ * nothing: its job is to tell a waiting sandbox action what the engine did with it.
+ * Effects whose idempotency key starts with a sandbox action's event id are pushed
+ * to that action's mailbox box, whichever process ran the turn.
+ */
+export function createSandboxDeskFace(config: { readonly mailbox: Mailbox }): DeskFace {
+  async function signal(key: string, item: DeskActionSignal): Promise<void> {
+    if (!key.startsWith(SANDBOX_DESK_EVENT_PREFIX)) return;
+    const end = key.indexOf(':');
+    await config.mailbox.push(deskActionBox(end < 0 ? key : key.slice(0, end)), item);
   }
 
-  async open(request: HandoffRequest): Promise<HandoffTicket> {
-    const existing = this.cards.get(request.ticketId);
-    if (existing) return existing.ticket;
-    const ticket: HandoffTicket = {
-      id: request.ticketId,
-      openedAt: this.#clock.now(),
-      reason: request.reason,
-      escalationLevel: 0,
-    };
-    this.cards.set(ticket.id, {
-      ticket,
-      conversation: request.context.key,
-      reason: request.reason,
-      state: 'waiting_for_human',
-      thread: [],
-    });
-    this.#logger.info(
-      { ticket: ticket.id, conversation: request.context.key, reason: request.reason },
-      'sandbox desk: handoff opened',
-    );
-    return ticket;
-  }
-
-  async relayCustomerMessage(ticket: HandoffTicket, message: InboundMessage): Promise<void> {
-    const card = this.cards.get(ticket.id);
-    // A retried turn relays again: keep one copy per message.
-    if (!card || card.thread.some((entry) => entry.eventId === message.id)) return;
-    card.thread.push({ from: 'customer', text: message.text, eventId: message.id });
-  }
-
-  async update(ticket: HandoffTicket, ownership: Ownership): Promise<void> {
-    const card = this.cards.get(ticket.id);
-    if (card) card.state = ownership.state;
-    this.#logger.info({ ticket: ticket.id, state: ownership.state }, 'sandbox desk: handoff updated');
-  }
-
-  async reject(rejection: DeskRejection): Promise<void> {
-    this.#logger.info({ ticket: rejection.ticketId, action: rejection.action }, rejection.reason);
-  }
-
-  async confirmStaffReply(): Promise<void> {}
-
-  async rate(ticket: HandoffTicket, score: number): Promise<void> {
-    this.cards.get(ticket.id)?.thread.push({ from: 'desk', text: `Customer rated ${score}/5` });
-  }
-
-  async notify(
-    ticket: HandoffTicket | null,
-    notice: DeskNotice,
-    context: ConversationContext | null,
-  ): Promise<void> {
-    if (ticket) this.cards.get(ticket.id)?.thread.push({ from: 'desk', text: notice.text });
-    this.#logger.warn(
-      { ticket: ticket?.id, conversation: context?.key, code: notice.code, kind: notice.kind },
-      notice.text,
-    );
-  }
+  return {
+    name: SANDBOX_DESK_FACE,
+    async postCard(ticket: Ticket) {
+      return { ticket: ticket.id };
+    },
+    async updateCard(_ticket: Ticket, key: string) {
+      await signal(key, { type: 'effect', effect: 'updateCard' });
+    },
+    async postInThread(_ticket: Ticket, _entry: TicketThreadEntry, key: string) {
+      await signal(key, { type: 'effect', effect: 'postInThread' });
+    },
+    async tellActor(rejection: DeskRejection, key: string) {
+      await signal(key, { type: 'rejected', reason: rejection.reason });
+    },
+    async confirmStaffReply(_ticket: Ticket, _replyContext: Readonly<Record<string, string>>, key: string) {
+      await signal(key, { type: 'effect', effect: 'confirmStaffReply' });
+    },
+    async postEscalation(_ticket: Ticket, key: string) {
+      await signal(key, { type: 'effect', effect: 'postEscalation' });
+    },
+  };
 }

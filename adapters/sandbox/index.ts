@@ -8,6 +8,7 @@ import type { Clock } from '../../src/ports/clock.ts';
 import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { HttpRoute } from '../../src/ports/http-route.ts';
 import type { Mailbox } from '../../src/ports/mailbox.ts';
+import { type DeskActionSignal, SANDBOX_DESK_EVENT_PREFIX, deskActionBox } from './desk.ts';
 import { SANDBOX_CAPABILITIES, SANDBOX_PLATFORM, SANDBOX_TURN_TIMEOUT_MS } from './limits.ts';
 import { type SandboxRequest, parseSandboxRequest, toInboundMessage } from './parse.ts';
 import { type SandboxReply, renderSandboxReply } from './render.ts';
@@ -76,6 +77,12 @@ export function createSandboxAdapter(config: SandboxAdapterConfig): SandboxAdapt
       return {};
     },
     async endTurn(summary: TurnSummary) {
+      if (summary.eventId.startsWith(SANDBOX_DESK_EVENT_PREFIX)) {
+        // A staff action from the sandbox desk: its request waits for this (see desk-routes.ts).
+        const signal: DeskActionSignal = { type: 'end', state: summary.state };
+        await config.mailbox.push(deskActionBox(summary.eventId), signal);
+        return;
+      }
       if (!summary.eventId.startsWith(EVENT_PREFIX)) return;
       const item: MailItem = { type: 'end', state: summary.state, debug: summary.debug };
       await config.mailbox.push(eventBox(summary.eventId), item);

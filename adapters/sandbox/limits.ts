@@ -14,3 +14,6 @@ export const SANDBOX_TURN_TIMEOUT_MS = 15_000;
 /** Platform id and workspace of sandbox conversations. */
 export const SANDBOX_PLATFORM = 'sandbox';
 export const SANDBOX_WORKSPACE = 'local';
+
+/** How long a sandbox desk action (claim, reply, resolve, escalate) waits for the engine before answering 504. */
+export const SANDBOX_DESK_ACTION_TIMEOUT_MS = 15_000;

@@ -101,7 +101,7 @@ describe('HTTP server and sandbox API (in-memory runtime)', () => {
       413,
     );
     expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect((await fetch(`${base}/sandbox/messages`)).status).toBe(405);
+    expect((await fetch(`${base}/sandbox/messages`, { method: 'DELETE' })).status).toBe(405);
   });
 
   it('explains which variables switch an off platform endpoint on', async () => {
