@@ -25,7 +25,8 @@ export type SandboxDeskCommand =
   | { readonly type: 'reply'; readonly text: string }
   | { readonly type: 'note'; readonly text: string }
   | { readonly type: 'resolve'; readonly note?: string }
-  | { readonly type: 'escalate'; readonly reason?: string };
+  /** `fromLevel`: the escalation level the staff member saw (default: the current one). */
+  | { readonly type: 'escalate'; readonly reason?: string; readonly fromLevel?: number };
 
 /** The answer of a sandbox desk action: the ticket after it, or why it was not done. */
 export type SandboxDeskResult =
@@ -68,6 +69,7 @@ const bodySchema = z
     text: text.optional(),
     note: z.string().trim().max(2_000).optional(),
     reason: z.string().trim().max(2_000).optional(),
+    fromLevel: z.number().int().min(0).max(100).optional(),
   })
   .refine((b) => b.ticket !== undefined || b.conversationId !== undefined, {
     message: 'give the ticket id or the conversationId',
@@ -250,7 +252,11 @@ function toCommand(type: (typeof COMMANDS)[number], body: Body): SandboxDeskComm
     case 'resolve':
       return body.note ? { type, note: body.note } : { type };
     case 'escalate':
-      return body.reason ? { type, reason: body.reason } : { type };
+      return {
+        type,
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(body.fromLevel !== undefined ? { fromLevel: body.fromLevel } : {}),
+      };
     case 'claim':
       return { type };
   }
@@ -268,7 +274,7 @@ function toDeskAction(command: Exclude<SandboxDeskCommand, { type: 'note' }>, ti
     case 'escalate':
       return {
         type: 'escalate',
-        fromLevel: ticket.escalationLevel,
+        fromLevel: command.fromLevel ?? ticket.escalationLevel,
         ...(command.reason ? { reason: command.reason } : {}),
       };
   }
