@@ -1,11 +1,20 @@
 import { Command } from 'commander';
 import { type Config, loadConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { loadEnvFileIfPresent, packageVersion } from './env-file.ts';
 
 /**
  * `switchboard` command line: start the bot, chat with it in the terminal, manage
  * the knowledge-base index. Configuration errors exit with code 1 and name the variable.
+ * A `.env` in the working directory is loaded first; the real environment wins.
  */
+try {
+  loadEnvFileIfPresent('.env');
+} catch (error) {
+  console.error(`switchboard: cannot read .env: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
 function configOrExit(): Config {
   try {
     return loadConfig();
@@ -18,7 +27,9 @@ function configOrExit(): Config {
   }
 }
 
-const program = new Command('switchboard').description('Customer-support bot runtime');
+const program = new Command('switchboard')
+  .description('Customer-support bot runtime')
+  .version(packageVersion(), '-V, --version', 'print the version');
 
 program
   .command('start')
