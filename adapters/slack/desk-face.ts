@@ -5,7 +5,7 @@ import type { KeyValueStore } from '../../src/ports/key-value.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { SlackApi } from './api.ts';
 import { DELIVERED_REACTION, DONE_TTL_MS, SLACK_FACE } from './limits.ts';
-import { renderCard, renderEscalation, renderThreadEntry } from './render.ts';
+import { renderCard, renderEscalation, renderNotice, renderThreadEntry } from './render.ts';
 
 export interface SlackDeskFaceConfig {
   readonly api: SlackApi;
@@ -140,6 +140,13 @@ export class SlackDeskFace implements DeskFace {
           'escalation not announced: no card and no escalation channel',
         );
       }
+    });
+  }
+
+  async postInChannel(channel: string, entry: TicketThreadEntry, idempotencyKey: string): Promise<void> {
+    await this.#once(idempotencyKey, async () => {
+      const target = /^[CG][A-Z0-9]{2,}$/.test(channel) ? channel : this.#config.triageChannel;
+      await this.#config.api.postMessage({ channel: target, text: renderNotice(entry) });
     });
   }
 

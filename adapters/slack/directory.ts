@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/ports/clock.ts';
+import type { StaffRule } from '../../src/ports/desk-face.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { SlackApi } from './api.ts';
 import { STAFF_GROUP_CACHE_MS, USER_NAME_CACHE_MS } from './limits.ts';
@@ -14,33 +15,28 @@ export interface SlackDirectoryConfig {
   readonly groupCacheMs?: number;
 }
 
-/** Who is staff, and what users are called, with short in-process caches. */
+/** Who is staff on Slack, and what users are called, with short in-process caches. */
 export interface SlackDirectory {
   /**
-   * Staff are the users in `SLACK_STAFF_USERS` and the members of `SLACK_STAFF_GROUP`.
-   * With neither set, every member of the workspace who can see the triage channel
-   * may act (the channel's membership is then the gate; startup logs a warning).
-   * When the group cannot be read the answer is no: a refusal is safer than a leak.
+   * The Slack face's staff rule for the desk core: the users in `SLACK_STAFF_USERS`
+   * and the members of `SLACK_STAFF_GROUP`. With neither set nobody may act (the
+   * adapter logs a warning at startup): refusing is safer than letting anyone in.
    */
-  isStaff(userId: string): Promise<boolean>;
-  /** Membership of `SLACK_STAFF_GROUP` alone (the desk core's staff-group predicate). */
-  isGroupMember(userId: string): Promise<boolean>;
-  /** Names of users (for mentions in staff replies); unknown users are left out. */
-  names(userIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  readonly staffRule: StaffRule;
   /** True when neither staff variable is set. */
-  readonly open: boolean;
+  readonly noStaff: boolean;
+  /** Names of users (authors and mentions of staff replies); unknown users are left out. */
+  names(userIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 export function createSlackDirectory(config: SlackDirectoryConfig): SlackDirectory {
-  const staffUsers = new Set(config.staffUsers);
   const cacheMs = config.groupCacheMs ?? STAFF_GROUP_CACHE_MS;
   let group: { members: ReadonlySet<string>; at: number } | null = null;
   let loading: Promise<ReadonlySet<string>> | null = null;
   const nameCache = new Map<string, { name: string | null; at: number }>();
 
   async function groupMembers(usergroup: string): Promise<ReadonlySet<string>> {
-    const now = config.clock.now();
-    if (group && now - group.at < cacheMs) return group.members;
+    if (group && config.clock.now() - group.at < cacheMs) return group.members;
     // Concurrent clicks share one lookup instead of each calling usergroups.users.list.
     loading ??= config.api
       .usergroupMembers(usergroup)
@@ -54,31 +50,21 @@ export function createSlackDirectory(config: SlackDirectoryConfig): SlackDirecto
     return loading;
   }
 
-  async function isGroupMember(userId: string): Promise<boolean> {
-    if (!config.staffGroup) return false;
-    try {
-      return (await groupMembers(config.staffGroup)).has(userId);
-    } catch (error) {
-      config.logger.warn({ err: error, usergroup: config.staffGroup }, 'cannot read the staff user group');
-      return false;
-    }
-  }
-
-  const open = staffUsers.size === 0 && !config.staffGroup;
+  const staffGroup = config.staffGroup;
+  // A failed group lookup throws; the desk core then refuses and logs it.
+  const staffRule: StaffRule = {
+    users: config.staffUsers,
+    ...(staffGroup ? { isMember: async (id: string) => (await groupMembers(staffGroup)).has(id) } : {}),
+  };
 
   return {
-    open,
-    isGroupMember,
-    async isStaff(userId) {
-      if (open) return true;
-      if (staffUsers.has(userId)) return true;
-      return isGroupMember(userId);
-    },
+    staffRule,
+    noStaff: config.staffUsers.length === 0 && !staffGroup,
     async names(userIds) {
       const names = new Map<string, string>();
       const now = config.clock.now();
       await Promise.all(
-        userIds.map(async (id) => {
+        [...new Set(userIds)].map(async (id) => {
           const cached = nameCache.get(id);
           let name = cached && now - cached.at < USER_NAME_CACHE_MS ? cached.name : undefined;
           if (name === undefined) {
@@ -86,7 +72,8 @@ export function createSlackDirectory(config: SlackDirectoryConfig): SlackDirecto
               name = await config.api.userName(id);
               nameCache.set(id, { name, at: now });
             } catch (error) {
-              config.logger.warn({ err: error, user: id }, 'cannot resolve a mentioned user');
+              // A name is cosmetic: the reply goes out with the id rather than not at all.
+              config.logger.warn({ err: error, user: id }, 'cannot resolve a Slack user name');
               name = null;
             }
           }

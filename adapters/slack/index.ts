@@ -1,6 +1,7 @@
 import type { ChannelAdapter } from '../../src/ports/channel-adapter.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { DeskFace } from '../../src/ports/desk-face.ts';
+import type { DeskCore, StaffRule } from '../../src/ports/desk-face.ts';
 import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { HttpRoute } from '../../src/ports/http-route.ts';
 import type { KeyValueStore } from '../../src/ports/key-value.ts';
@@ -11,11 +12,11 @@ import { SlackDeskFace } from './desk-face.ts';
 import { type SlackDirectory, createSlackDirectory } from './directory.ts';
 import { registerSlackListeners } from './listeners.ts';
 import { type SlackTransport, type SlackTransportConfig, createSlackTransport } from './transport.ts';
-import type { LastTurnReader, SlackDeskLookup } from './types.ts';
+import type { LastTurnReader } from './types.ts';
 
 export { SLACK_SUBSCRIPTIONS } from './listeners.ts';
 export type { SlackTransportConfig } from './transport.ts';
-export type { LastTurnReader, SlackDeskLookup, StaffCheck } from './types.ts';
+export type { LastTurnReader } from './types.ts';
 
 export interface SlackAdapterConfig {
   readonly transport: SlackTransportConfig;
@@ -36,7 +37,7 @@ export interface SlackAdapterConfig {
 /** What the engine side hands the listeners once it exists (the desk needs the face first). */
 export interface SlackListenDeps {
   readonly sink: EventSink;
-  readonly desk: SlackDeskLookup;
+  readonly desk: Pick<DeskCore, 'get' | 'findByDeskRef' | 'addNote' | 'mayAct'>;
   readonly lastTurn?: LastTurnReader | undefined;
 }
 
@@ -47,7 +48,8 @@ export interface SlackAdapter {
   readonly face: DeskFace;
   /** `POST /slack/events` when a signing secret is set. */
   readonly routes: readonly HttpRoute[];
-  /** Who is staff (for the desk core's `mayAct`) and user names. */
+  /** Who may act through the Slack face (register it with the face: `desk.addFace(face, staffRule)`). */
+  readonly staffRule: StaffRule;
   readonly directory: SlackDirectory;
   readonly transport: SlackTransport;
   /** Registers the listeners; call once, before traffic flows. */
@@ -83,10 +85,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     capabilities: dm.capabilities,
     send: (envelope) => dm.send(envelope),
     async start() {
-      if (directory.open) {
+      if (directory.noStaff) {
         logger.warn(
           {},
-          'SLACK_STAFF_USERS and SLACK_STAFF_GROUP are unset: everyone in the triage channel may act',
+          'SLACK_STAFF_USERS and SLACK_STAFF_GROUP are unset: nobody may act on handoffs in Slack',
         );
       }
       const bot = await transport.whoAmI();
@@ -99,6 +101,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     adapter,
     face,
     routes: transport.route ? [transport.route] : [],
+    staffRule: directory.staffRule,
     directory,
     transport,
     listen(deps) {

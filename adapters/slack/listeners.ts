@@ -1,12 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { Clock } from '../../src/ports/clock.ts';
+import type { DeskCore } from '../../src/ports/desk-face.ts';
 import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { KeyValueStore } from '../../src/ports/key-value.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { SlackApi } from './api.ts';
 import { rememberDmChannel } from './channel.ts';
 import type { SlackDirectory } from './directory.ts';
-import { CHOICE_ACTION_PREFIX, DONE_TTL_MS, HANDOFF_ACTIONS, SLACK_FACE, SLASH_COMMAND } from './limits.ts';
+import { CHOICE_ACTION_PREFIX, HANDOFF_ACTIONS, SLACK_FACE, SLASH_COMMAND } from './limits.ts';
 import {
   decodeSlackMarkup,
   dmRef,
@@ -32,7 +33,7 @@ import {
   UNKNOWN_TICKET_TEXT,
   renderDebug,
 } from './render.ts';
-import type { LastTurnReader, SlackDeskLookup, SlackMessageEvent } from './types.ts';
+import type { LastTurnReader, SlackMessageEvent } from './types.ts';
 
 /**
  * Everything the app listens to, as data: the registration below is driven by this
@@ -54,7 +55,8 @@ export const SLACK_SUBSCRIPTIONS = {
 
 export interface SlackListenerDeps {
   readonly sink: EventSink;
-  readonly desk: SlackDeskLookup;
+  /** The desk core: tickets behind cards and threads, internal notes, who may act. */
+  readonly desk: Pick<DeskCore, 'get' | 'findByDeskRef' | 'addNote' | 'mayAct'>;
   readonly api: SlackApi;
   readonly directory: SlackDirectory;
   /** Reads the caller's last turn for `/switchboard debug`; absent → "nothing recorded". */
@@ -88,6 +90,9 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
       log.warn({ err: error, channel, user }, 'slack ephemeral answer failed');
     }
   }
+
+  const mayAct = (user: string, name?: string): Promise<boolean> =>
+    deps.desk.mayAct({ face: SLACK_FACE, id: user, ...(name ? { name } : {}) });
 
   async function decode(text: string, author: string): Promise<{ text: string; authorName?: string }> {
     const names = await deps.directory.names([author, ...mentionedUserIds(text)]);
@@ -129,10 +134,21 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
           ts: route.threadTs,
         });
         if (!ticket) return; // a thread that is not a handoff card's
-        const staff = await deps.directory.isStaff(route.user);
+        const staff = await mayAct(route.user);
         if (route.note) {
-          // Internal notes never reach the customer; staff notes are kept on the ticket.
-          if (staff) await addNoteOnce(eventId, ticket.id, route.user, route.text);
+          // Internal notes never reach the customer; staff notes are kept on the ticket
+          // (the event id as key: a retried event adds it once). Others' `//` chatter is left alone.
+          if (staff) {
+            const decoded = await decode(route.text, route.user);
+            await deps.desk.addNote(
+              ticket.id,
+              staffParticipant(
+                decoded.authorName ? { id: route.user, name: decoded.authorName } : { id: route.user },
+              ),
+              noteText(decoded.text),
+              { face: SLACK_FACE, idempotencyKey: `slack-note:${eventId}` },
+            );
+          }
           return;
         }
         if (!staff) {
@@ -157,25 +173,12 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
           channel: route.channel,
           ts: route.threadTs,
         });
-        if (ticket && (await deps.directory.isStaff(route.user))) {
+        if (ticket && (await mayAct(route.user))) {
           await tell(route.channel, route.user, EDIT_NOT_RELAYED_TEXT, route.threadTs);
         }
         return;
       }
     }
-  }
-
-  async function addNoteOnce(eventId: string, ticketId: string, user: string, raw: string): Promise<void> {
-    const key = `note:${eventId}`;
-    // A retried event must not add the note twice; marked after it was added.
-    if (await deps.kv.get(key)) return;
-    const decoded = await decode(raw, user);
-    await deps.desk.addNote(
-      ticketId,
-      staffParticipant(decoded.authorName ? { id: user, name: decoded.authorName } : { id: user }),
-      noteText(decoded.text),
-    );
-    await deps.kv.set(key, '1', DONE_TTL_MS);
   }
 
   app.message(async ({ message, body }) => {
@@ -191,7 +194,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
         await ack();
         return;
       }
-      if (!(await deps.directory.isStaff(click.user.id))) {
+      if (!(await mayAct(click.user.id, click.user.name))) {
         await tell(click.channel, click.user.id, NOT_STAFF_TEXT);
         await ack();
         return;

@@ -1,6 +1,13 @@
 import type { ConversationRef, Participant } from '../../src/model/conversation-ref.ts';
 import type { Attachment, InboundAction, InboundMessage } from '../../src/model/inbound-event.ts';
-import { CHOICE_ACTION_PREFIX, HANDOFF_ACTIONS, INTERNAL_NOTE_PREFIX, SLACK_PLATFORM } from './limits.ts';
+import { DESK_REPLY_CONTEXT } from '../../src/ports/desk-face.ts';
+import {
+  CHOICE_ACTION_PREFIX,
+  HANDOFF_ACTIONS,
+  INTERNAL_NOTE_PREFIX,
+  SLACK_FACE,
+  SLACK_PLATFORM,
+} from './limits.ts';
 import type { SlackFile, SlackMessageEvent } from './types.ts';
 
 /**
@@ -137,6 +144,8 @@ export function toDeskAction(
     channel: click.channel,
     user: click.user.id,
     ts: click.messageTs,
+    [DESK_REPLY_CONTEXT.face]: SLACK_FACE,
+    [DESK_REPLY_CONTEXT.actor]: click.user.id,
   };
   if (click.responseUrl) replyContext.response_url = click.responseUrl;
   return {
@@ -338,6 +347,9 @@ export function toStaffReply(args: {
       ts: args.route.ts,
       user: args.route.user,
       thread_ts: args.route.threadTs,
+      [DESK_REPLY_CONTEXT.face]: SLACK_FACE,
+      [DESK_REPLY_CONTEXT.actor]: args.route.user,
+      [DESK_REPLY_CONTEXT.text]: args.text,
     },
   };
 }

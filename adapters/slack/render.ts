@@ -305,6 +305,11 @@ export function renderThreadEntry(ticket: Ticket, entry: TicketThreadEntry): Sla
   }
 }
 
+/** A desk notice about no ticket (e.g. a conversation that failed before any handoff). */
+export function renderNotice(entry: TicketThreadEntry): string {
+  return truncate(`:warning: ${escapeSlackText(entry.text)}`, SLACK_TEXT_MAX);
+}
+
 /** The escalation announcement, with a link to the thread when we have one. */
 export function renderEscalation(ticket: Ticket, permalink: string | null): SlackMessage {
   const link = permalink ? ` · <${permalink}|Open the thread>` : '';

@@ -1,23 +1,5 @@
 import type { TurnDebug } from '../../src/model/context.ts';
-import type { ConversationRef, Participant } from '../../src/model/conversation-ref.ts';
-import type { Ticket } from '../../src/model/ticket.ts';
-
-/**
- * What the Slack listeners need from the desk core (`src/desk/`): find the ticket a
- * button or a thread belongs to and keep internal notes. Declared here so the adapter
- * depends on a port-shaped interface, not on the desk's implementation; `src/main.ts`
- * passes the desk core, which satisfies it structurally.
- */
-export interface SlackDeskLookup {
-  get(ticketId: string): Promise<Ticket | null>;
-  /** The ticket whose Slack card is the message `ref.ts` in `ref.channel`. */
-  findByDeskRef(face: string, ref: Readonly<Record<string, string>>): Promise<Ticket | null>;
-  /** Records an internal note on the ticket (never sent to the customer). */
-  addNote(ticketId: string, staff: Participant, text: string): Promise<unknown>;
-}
-
-/** Whether a Slack user may act on handoffs (Claim, Resolve, Escalate, replies). */
-export type StaffCheck = (userId: string) => Promise<boolean>;
+import type { ConversationRef } from '../../src/model/conversation-ref.ts';
 
 /** Reads the engine's debug of a conversation's last turn (for `/switchboard debug`). */
 export type LastTurnReader = (ref: ConversationRef) => Promise<TurnDebug | null>;
