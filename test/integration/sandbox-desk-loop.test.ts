@@ -52,7 +52,7 @@ describe('sandbox desk loop over HTTP (in-memory runtime)', () => {
   const pending = async (conversationId: string) =>
     (
       (await call('GET', `/sandbox/messages?conversationId=${conversationId}`)).body as {
-        replies: { text: string }[];
+        replies: { text: string; choices?: { id: string; label: string }[] }[];
       }
     ).replies;
   const ticket = async (id: string) =>
