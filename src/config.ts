@@ -244,8 +244,8 @@ const envSchema = z.object({
 
   DISCORD_TOKEN: optionalString,
   DISCORD_SUPPORT_CHANNEL_IDS: csv.refine(
-    (ids) => ids.every((id) => /^\d{17,20}$/.test(id)),
-    'must be comma-separated Discord channel ids (17-20 digits each)',
+    (ids) => ids.every((id) => /^\d{1,20}$/.test(id)),
+    'must be comma-separated Discord channel ids (digits only, e.g. 1456123200000000011)',
   ),
   DISCORD_API_URL: optionalHttpUrl('https://discord.com/api'),
   DISCORD_BUTTON_SECRET: optionalString,
