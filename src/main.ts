@@ -226,6 +226,9 @@ const PLATFORM_PATHS = [
   ['/api/messages', 'botframework'],
 ] as const;
 
+/** A command connection's longest wait for a reply (see `RedisClientOptions.commandTimeoutMs`). */
+const COMMAND_TIMEOUT_MS = 3_000;
+
 interface Backend {
   readonly kv: KeyValueSpace;
   readonly deskTickets: TicketStore;
@@ -260,7 +263,10 @@ function createBackend(config: Config, clock: Clock, logger: Logger, connections
   }
   const redisConfig = { ...config.redis, url: config.redis.url };
   const open = (maxRetriesPerRequest: number | null): RedisClient => {
-    const redis = createRedisClient(redisConfig, { maxRetriesPerRequest });
+    const redis = createRedisClient(redisConfig, {
+      maxRetriesPerRequest,
+      ...(maxRetriesPerRequest === null ? {} : { commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+    });
     redis.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
     connections.push(redis);
     return redis;

@@ -46,6 +46,9 @@ interface DrainJob {
   readonly key: string;
 }
 
+/** Longest an ingest waits for its wake-up to be scheduled before answering 5xx. */
+const WAKE_TIMEOUT_MS = 2_000;
+
 type AckReply = Awaited<ReturnType<QueueCommands['sbAck']>>;
 
 type Begun = { readonly head: string; readonly hash: Record<string, string>; readonly done: string[] };
@@ -78,6 +81,7 @@ export class RedisInboundQueue implements InboundQueue {
   #sweepTimer: NodeJS.Timeout | undefined;
   #inFlight = 0;
   #stopping = false;
+  #sweeping = false;
 
   constructor(config: RedisInboundQueueConfig) {
     this.#config = config;
@@ -181,10 +185,18 @@ export class RedisInboundQueue implements InboundQueue {
   }
 
   async #wake(key: string, delayMs: number): Promise<void> {
+    // BullMQ's connection waits for Redis to come back; the platform must hear 5xx
+    // quickly instead (the event is already recorded: its redelivery wakes it).
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('wake-up not scheduled in time')), WAKE_TIMEOUT_MS);
+    });
     try {
-      await this.#queue.add('drain', { key }, delayMs > 0 ? { delay: delayMs } : {});
+      await Promise.race([this.#queue.add('drain', { key }, delayMs > 0 ? { delay: delayMs } : {}), timeout]);
     } catch (error) {
       throw new StoreUnavailableError('could not schedule inbound event', { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -293,8 +305,18 @@ export class RedisInboundQueue implements InboundQueue {
         );
       }
       const head: string = current.head;
-      const acked: AckReply | null = await retryWhileHeld(lease, (): Promise<AckReply> =>
-        this.#redis.sbAck(k.lock(key), k.inbox(key), k.context(key), k.done(key), lease.token, head, this.#config.lockLeaseMs),
+      const acked: AckReply | null = await retryWhileHeld(
+        lease,
+        (): Promise<AckReply> =>
+          this.#redis.sbAck(
+            k.lock(key),
+            k.inbox(key),
+            k.context(key),
+            k.done(key),
+            lease.token,
+            head,
+            this.#config.lockLeaseMs,
+          ),
       ).catch(() => null);
       if (!acked) {
         // Redis stayed away for the whole lease: the next holder resumes the recorded turn.
@@ -339,7 +361,8 @@ export class RedisInboundQueue implements InboundQueue {
 
   /** Wakes every inbox that has events and no live lease (a worker died holding it, a wake-up was lost). */
   async #sweep(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#stopping || this.#sweeping) return;
+    this.#sweeping = true;
     try {
       const nodes = this.#redis instanceof Cluster ? this.#redis.nodes('master') : [this.#redis];
       for (const node of nodes) {
@@ -362,6 +385,8 @@ export class RedisInboundQueue implements InboundQueue {
       }
     } catch (error) {
       this.#config.logger.warn({ err: error }, 'inbox recovery sweep failed; next one retries');
+    } finally {
+      this.#sweeping = false;
     }
   }
 }

@@ -31,6 +31,12 @@ export interface RedisClientOptions {
    */
   readonly maxRetriesPerRequest?: number | null;
   readonly connectTimeoutMs?: number;
+  /**
+   * Rejects a command with no reply after this long. Without it a command issued
+   * while Redis is away waits in ioredis' offline queue for up to ~10 s per retry;
+   * ingest must answer 5xx quickly instead so the platform redelivers.
+   */
+  readonly commandTimeoutMs?: number;
   readonly lazyConnect?: boolean;
   /** Shown by `CLIENT LIST`, which helps when several processes share a server. */
   readonly connectionName?: string;
@@ -58,6 +64,7 @@ export function createRedisClient(
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     connectTimeout: options.connectTimeoutMs ?? 5_000,
     lazyConnect: options.lazyConnect ?? false,
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
     ...(url.username === undefined ? {} : { username: url.username }),
     ...(url.password === undefined ? {} : { password: url.password }),

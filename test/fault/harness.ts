@@ -117,7 +117,8 @@ export async function ingest(worker: { port: number }, event: InboundEvent): Pro
       signal: AbortSignal.timeout(10_000),
     });
     return res.status;
-  } catch {
+  } catch (error) {
+    if (process.env.FAULT_DEBUG) console.error('ingest failed', error);
     return 0;
   }
 }

@@ -142,7 +142,11 @@ const redisConfig = {
   sentinels: [],
   sentinelName: undefined,
 };
-const redis = createRedisClient(redisConfig, { maxRetriesPerRequest: 1, connectTimeoutMs: 1_000 });
+const redis = createRedisClient(redisConfig, {
+  maxRetriesPerRequest: 1,
+  connectTimeoutMs: 1_000,
+  commandTimeoutMs: 1_500,
+});
 redis.on('error', () => {});
 const keys = createKeySpace(env.PREFIX ?? 'faults');
 const store = new RedisContextStore({ redis, keys, ttlSeconds: 3600, historyTurns: 20 });
