@@ -7,6 +7,7 @@
  */
 
 import type { Sentiment, TurnSignals } from '../model/understanding.ts';
+import { detectLanguage } from './language.ts';
 
 function normalize(text: string): string {
   return text
@@ -122,7 +123,7 @@ const NEGATORS = new Set([
 const POSITIVE_EMOJI = /[\u{1F600}-\u{1F60D}\u{1F642}\u{1F44D}\u{2764}\u{1F64F}\u{1F389}]/u;
 const NEGATIVE_EMOJI = /[\u{1F620}\u{1F621}\u{1F624}\u{1F44E}\u{1F92C}\u{1F62D}\u{1F622}\u{1F61E}\u{1F612}]/u;
 
-function detectSentiment(tokens: readonly string[], normalized: string): Sentiment {
+function sentimentScore(tokens: readonly string[], normalized: string): number {
   let score = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
@@ -137,9 +138,33 @@ function detectSentiment(tokens: readonly string[], normalized: string): Sentime
   if (POSITIVE_EMOJI.test(normalized)) score += 1;
   if (NEGATIVE_EMOJI.test(normalized)) score -= 2;
   if (/\bthank(s| you)\b/.test(normalized) && score > 0) score += 1;
+  return score;
+}
+
+function sentimentOf(score: number): Sentiment {
   if (score <= -1) return 'negative';
   if (score >= 1) return 'positive';
   return 'neutral';
+}
+
+// ---------------------------------------------------------------- complaint
+
+// A complaint is about us, not a question: these phrasings say so outright.
+const COMPLAINT_PATTERNS: readonly RegExp[] = [
+  /\b(?:file|make|lodge|raise|submit|escalate) (?:a |an |my )?(?:formal )?complaint\b/,
+  /\bi (?:want|would like|wish|need) to complain\b/,
+  /\b(?:worst|terrible|awful|horrible|appalling|pathetic|useless|rubbish|disgraceful|shocking) (?:service|support|company|experience|customer service|shop|store)\b/,
+  /\b(?:you(?: guys| people)?|this company|your (?:service|support|company|team|staff)) (?:are|is) (?:a joke|useless|incompetent|pathetic|terrible|awful|the worst|ridiculous|a scam)\b/,
+  /\bnever (?:ordering|shopping|buying|using you) (?:from you |here |with you )?again\b/,
+  /\b(?:this is|that's|that is|it's|its) (?:absolutely |completely |totally |just )?(?:unacceptable|ridiculous|outrageous|a joke|a scam|disgraceful)\b/,
+  /\b(?:i'm|i am|im) (?:so |really |very |extremely )?(?:angry|furious|livid|fed up|disgusted|disappointed|sick of|tired of)\b/,
+  /\b(?:your|the) (?:[\p{L}]+ )?(?:driver|courier|agent|staff|employee|guy) (?:was|is) (?:so |very |really )?(?:rude|awful|terrible|useless)\b/u,
+  /\b(?:fed up|sick and tired)\b/,
+  /\bbad review\b/,
+];
+
+function detectComplaint(normalized: string, score: number): boolean {
+  return score <= -3 || COMPLAINT_PATTERNS.some((pattern) => pattern.test(normalized));
 }
 
 // ---------------------------------------------------------------- urgency
@@ -201,86 +226,23 @@ function detectHumanRequest(normalized: string): boolean {
   return HUMAN_PATTERNS.some((pattern) => pattern.test(text));
 }
 
-// ---------------------------------------------------------------- language
-
-// Short, frequent function words (and greetings) that are distinctive for each
-// language; shared ones like "a"/"de" are left out so they do not blur the vote.
-const STOPWORDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  en: new Set(
-    'the is are was were my your i you it this that what where when why how can could would please do does did have has not and with for to of in on me we they be an or if there at from our thanks thank hello hi hey bye order account password card help want need reset refund return shipping delivery cancel subscription payment charged billing plan price login email agent human person'.split(
-      ' ',
-    ),
-  ),
-  es: new Set(
-    'el los las es está estoy mi mis tu tus por para con una uno pero como qué cómo dónde cuándo hola gracias quiero necesito tengo pedido cuenta contraseña ayuda no puedo favor muy también y del al se lo le su sus'.split(
-      ' ',
-    ),
-  ),
-  fr: new Set(
-    "le les est je tu vous nous mon ma mes ton votre vos une des pour avec dans sur pas ne qui que quoi où comment pourquoi bonjour merci salut veux voudrais besoin commande compte mot passe aide et au aux du ce cette c'est j'ai suis".split(
-      ' ',
-    ),
-  ),
-  de: new Set(
-    'der die das ist ich du sie wir mein meine mein ihr ein eine einen nicht und mit für auf ist wie was wo warum wann hallo danke bitte möchte brauche bestellung konto passwort hilfe habe kann zu den dem im auch'.split(
-      ' ',
-    ),
-  ),
-  pt: new Set(
-    'o os as é está estou meu minha meus minhas você vocês um uma não com para por como onde quando porque olá oi obrigado obrigada quero preciso pedido conta senha ajuda e do da dos das no na ao também muito'.split(
-      ' ',
-    ),
-  ),
-  it: new Set(
-    'il lo gli è sono io tu lei noi mio mia miei tuo suo un una non con per come dove quando perché ciao grazie voglio vorrei bisogno ordine conto account password aiuto e del della dei delle nel nella anche molto ho'.split(
-      ' ',
-    ),
-  ),
-};
-
-const LANGUAGE_CHARS: readonly (readonly [string, RegExp])[] = [
-  ['es', /[ñ¿¡]/],
-  ['pt', /[ãõ]/],
-  ['de', /[ßäöü]/],
-  ['fr', /[èêëîïûùœ]/],
-];
-
-function detectLanguage(tokens: readonly string[], normalized: string): string {
-  if (tokens.length === 0) return 'und';
-  const scores = new Map<string, number>();
-  for (const token of tokens) {
-    for (const [language, set] of Object.entries(STOPWORDS)) {
-      if (set.has(token)) scores.set(language, (scores.get(language) ?? 0) + 1);
-    }
-  }
-  for (const [language, pattern] of LANGUAGE_CHARS) {
-    if (pattern.test(normalized)) scores.set(language, (scores.get(language) ?? 0) + 1.5);
-  }
-  let best = 'und';
-  let bestScore = 0;
-  // English first so that it wins ties: it is the bot's working language and the likeliest guess.
-  for (const language of ['en', 'es', 'fr', 'de', 'pt', 'it']) {
-    const score = scores.get(language) ?? 0;
-    if (score > bestScore) {
-      best = language;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
 /**
- * Detects sentiment, urgency, an explicit request for a human and the
- * language of one customer message. Pure and fast (regular expressions over
- * one message), so every classifier can attach it to its result.
+ * Detects sentiment, urgency, an explicit request for a human, a complaint and
+ * the language of one customer message. Pure and fast (regular expressions and
+ * one n-gram lookup over one message), so every classifier can attach it to its
+ * result. `previousLanguage` (the language of the conversation so far) is kept
+ * when this message says too little to tell ("ok", "1", an order number).
  */
-export function detectSignals(text: string): TurnSignals {
+export function detectSignals(text: string, previousLanguage?: string): TurnSignals {
   const normalized = normalize(text);
   const tokens = words(normalized);
+  const score = sentimentScore(tokens, normalized);
+  const language = detectLanguage(text);
   return {
-    sentiment: detectSentiment(tokens, normalized),
+    sentiment: sentimentOf(score),
     urgency: detectUrgency(normalized, text),
     humanRequested: detectHumanRequest(normalized),
-    language: detectLanguage(tokens, normalized),
+    language: language === 'und' && previousLanguage ? previousLanguage : language,
+    complaint: detectComplaint(normalized, score),
   };
 }

@@ -10,6 +10,8 @@ export interface TurnSignals {
   readonly humanRequested: boolean;
   /** BCP-47-ish language code, e.g. `en`; `und` when unknown. */
   readonly language: string;
+  /** The message complains about the service, the product or the company (apology, a person offered). */
+  readonly complaint?: boolean;
 }
 
 export interface IntentResult {

@@ -16,6 +16,7 @@ import type { IntentResult } from '../../model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../ports/intent-classifier.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { FallbackIntentClassifier } from '../fallback-intent-classifier.ts';
+import { detectSignals } from '../signals.ts';
 
 /** The label the model uses when no known intent fits; mapped to `intent: null`. */
 export const OUT_OF_SCOPE = 'out_of_scope';
@@ -151,7 +152,8 @@ export class LlmIntentClassifier implements IntentClassifier {
         },
       );
     }
-    return toIntentResult(parsed.data);
+    // The complaint flag is the local lexicon's: predictable, and the same with or without a model.
+    return toIntentResult(parsed.data, detectSignals(input.text).complaint === true);
   }
 }
 
@@ -168,7 +170,7 @@ export function createLlmIntentClassifier(options: CreateLlmIntentClassifierOpti
   });
 }
 
-function toIntentResult(output: Classification): IntentResult {
+function toIntentResult(output: Classification, complaint: boolean): IntentResult {
   const language = output.language.trim().replace(/^[A-Za-z]+/, (primary) => primary.toLowerCase());
   return {
     intent: output.intent === OUT_OF_SCOPE ? null : output.intent,
@@ -179,6 +181,7 @@ function toIntentResult(output: Classification): IntentResult {
       humanRequested: output.human_requested,
       // Language codes are short; anything else is the model rambling.
       language: /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language) ? language : 'und',
+      complaint,
     },
     source: 'llm',
   };

@@ -7,6 +7,7 @@
 
 import type { IntentResult, TurnSignals } from '../../model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../ports/intent-classifier.ts';
+import { detectLanguage } from '../language.ts';
 import { detectSignals } from '../signals.ts';
 import type { LocalIntentModel } from './model.ts';
 import type { Calibration, LabelledText, LocalModelHyperparameters, ProgressListener } from './train.ts';
@@ -79,10 +80,11 @@ export class LocalIntentClassifier implements IntentClassifier {
 
   /**
    * Port method; the work is synchronous, see {@link LocalIntentClassifier.predict}.
-   * `history` is ignored: the model was trained on single messages.
+   * The model reads the message alone (it was trained on single messages); `history`
+   * only lends its language to a message too short to show one ("ok", "2").
    */
   classify(input: ClassifyInput): Promise<IntentResult> {
-    return Promise.resolve(this.predict(input.text));
+    return Promise.resolve(this.predict(input.text, detectSignals(input.text, historyLanguage(input))));
   }
 
   /**
@@ -131,6 +133,18 @@ export class LocalIntentClassifier implements IntentClassifier {
       source: 'local',
     };
   }
+}
+
+/** The language of the latest customer message in the history that shows one. */
+export function historyLanguage(input: ClassifyInput): string | undefined {
+  const history = input.history ?? [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i];
+    if (entry?.role !== 'customer') continue;
+    const language = detectLanguage(entry.text);
+    if (language !== 'und') return language;
+  }
+  return undefined;
 }
 
 function toAlternatives(

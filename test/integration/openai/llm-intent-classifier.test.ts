@@ -101,7 +101,13 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
     expect(result).toEqual({
       intent: 'refund_request',
       confidence: 0.92,
-      signals: { sentiment: 'negative', urgency: 'high', humanRequested: true, language: 'en' },
+      signals: {
+        sentiment: 'negative',
+        urgency: 'high',
+        humanRequested: true,
+        language: 'en',
+        complaint: false,
+      },
       source: 'llm',
     });
     expect(fallback.calls).toHaveLength(0);
@@ -152,6 +158,7 @@ describe('LLM intent classifier (OpenAI structured output through nock)', () => 
       urgency: 'low',
       humanRequested: false,
       language: 'pt-BR',
+      complaint: false,
     });
     expect(result.source).toBe('llm');
   });

@@ -96,6 +96,7 @@ describe('LocalIntentClassifier', () => {
       urgency: 'normal',
       humanRequested: false,
       language: 'en',
+      complaint: false,
     });
   });
 
