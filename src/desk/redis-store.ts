@@ -206,6 +206,8 @@ export class RedisTicketStore implements TicketStore {
         if (next.ticket.state !== current.ticket.state) await this.#index(next);
         return next;
       }
+      // Someone wrote in between: back off a little (jittered) so a burst of writers converges.
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     }
     throw new StoreConflictError(`desk ticket ${ticketId} kept changing under concurrent writes`);
   }
