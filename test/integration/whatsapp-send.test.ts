@@ -5,7 +5,13 @@ import {
   startWhatsAppHarness,
   until,
 } from '../fixtures/whatsapp/harness.ts';
-import { CUSTOMER_WA_ID, retimed, sharedFixture } from '../fixtures/whatsapp/load.ts';
+import {
+  CUSTOMER_BSUID,
+  CUSTOMER_WA_ID,
+  PHONE_NUMBER_ID,
+  retimed,
+  sharedFixture,
+} from '../fixtures/whatsapp/load.ts';
 
 const NOW_S = Math.floor(FIXTURE_NOW / 1000);
 const TEXT_WAMID = 'wamid.HBgMNDQ3NzAwOTAwMTIzFQIAEhgUM0FCMTIzNDU2Nzg5MEFCQ0RFRjAA';
@@ -62,5 +68,93 @@ describe('WhatsApp sends through the real runtime', () => {
     expect(delivered).toContain(JSON.stringify(sends[0]?.body));
     expect(new Set(delivered).size).toBe(delivered.length);
     expect(h.graph.delivered().every((b) => b.to === `+${CUSTOMER_WA_ID}`)).toBe(true);
+  });
+});
+
+describe('WhatsApp reply window through the real runtime', () => {
+  let h: WhatsAppHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const ref = {
+    platform: 'whatsapp',
+    workspace: PHONE_NUMBER_ID,
+    channel: PHONE_NUMBER_ID,
+    threadOrUser: CUSTOMER_BSUID,
+  };
+  const staff = { id: 'U07STAFF001', role: 'staff' as const, name: 'Ana' };
+
+  /** The customer asks for a person; resolves with the opened ticket. */
+  async function handoff(harness: WhatsAppHarness) {
+    await harness.post(customerText('talk to a person please', 'wamid.WIN1'));
+    await until(async () => (await harness.runtime.desk.list()).length > 0, 'the handoff ticket');
+    await until(() => harness.graph.delivered().length >= 1, 'the handoff notice');
+    const [ticket] = await harness.runtime.desk.list();
+    return ticket!;
+  }
+
+  it('a staff reply after 24 hours is not sent as free text, and the handoff thread gets the reason', async () => {
+    h = await startWhatsAppHarness();
+    const ticket = await handoff(h);
+    const before = h.graph.sends().length;
+    h.advance(25 * 60 * 60 * 1000);
+    await h.runtime.engine.ingest({
+      kind: 'action',
+      id: 'desk_wa_late_reply',
+      ref,
+      at: FIXTURE_NOW + 25 * 60 * 60 * 1000,
+      actor: staff,
+      action: { type: 'staff_reply', text: 'Sorry for the wait, here is your refund status' },
+      ticketId: ticket.id,
+    });
+    const reason = async () =>
+      (await h!.runtime.desk.get(ticket.id))?.thread.find(
+        (e) => /window/i.test(e.text) && e.from !== 'staff',
+      );
+    await until(async () => (await reason()) !== undefined, 'the reason in the thread');
+    // Barrier for the send path: nothing after the handoff notice reached Graph.
+    expect(h.graph.sends()).toHaveLength(before);
+    expect(JSON.stringify(h.graph.sends())).not.toContain('refund status');
+  });
+
+  it('after a late resolve, the rating request goes out as the configured template, never as free text', async () => {
+    h = await startWhatsAppHarness({
+      WHATSAPP_TEMPLATES: JSON.stringify({
+        rating_request: { name: 'csat_request', language: 'en_US' },
+      }),
+    });
+    const ticket = await handoff(h);
+    await h.runtime.engine.ingest({
+      kind: 'action',
+      id: 'desk_wa_claim',
+      ref,
+      at: FIXTURE_NOW + 1000,
+      actor: staff,
+      action: { type: 'claim' },
+      ticketId: ticket.id,
+    });
+    h.advance(25 * 60 * 60 * 1000);
+    const before = h.graph.sends().length;
+    await h.runtime.engine.ingest({
+      kind: 'action',
+      id: 'desk_wa_late_resolve',
+      ref,
+      at: FIXTURE_NOW + 25 * 60 * 60 * 1000,
+      actor: staff,
+      action: { type: 'resolve' },
+      ticketId: ticket.id,
+    });
+    await until(() => h!.graph.sends().length > before, 'the template');
+    const after = h.graph.sends().slice(before);
+    expect(after.map((s) => s.body.type)).toEqual(['template']);
+    expect(after[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: `+${CUSTOMER_WA_ID}`,
+      type: 'template',
+      template: { name: 'csat_request', language: { code: 'en_US' } },
+    });
   });
 });

@@ -222,15 +222,12 @@ describe('WhatsApp webhook through the real runtime', () => {
     });
     expect((await h.post(failed)).status).toBe(200);
     expect(await h.kv.get('status:wamid.OUT1:failed')).toContain('131047');
-    const desk = h.runtime.desk as unknown as {
-      cards: Map<string, { conversation: string; thread: { text: string }[] }>;
-    };
-    await until(
-      () => [...desk.cards.values()].some((c) => c.thread.some((e) => e.text.includes('131047'))),
-      'the failure in the handoff thread',
+    const ticketWithFailure = async () =>
+      (await h.runtime.desk.list()).find((t) => t.thread.some((e) => e.text.includes('131047')));
+    await until(async () => (await ticketWithFailure()) !== undefined, 'the failure in the handoff thread');
+    expect((await ticketWithFailure())?.conversationKey).toBe(
+      `whatsapp:${PHONE_NUMBER_ID}:${PHONE_NUMBER_ID}:${CUSTOMER_BSUID}`,
     );
-    const card = [...desk.cards.values()][0];
-    expect(card?.conversation).toBe(`whatsapp:${PHONE_NUMBER_ID}:${PHONE_NUMBER_ID}:${CUSTOMER_BSUID}`);
   });
 });
 
