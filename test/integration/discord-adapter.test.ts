@@ -102,6 +102,16 @@ describe('Discord adapter (real discord.js client, local fake Discord)', () => {
     expect(event).toMatchObject({ id: frame.d.id, ref: dmRef, kind: 'message' });
   });
 
+  it('resumes after the gateway drops the connection (discord.js reconnects) and keeps receiving', async () => {
+    fake.dropConnection(4000);
+    await fake.waitFor(() => fake.resumes > 0 || undefined, 'a resume');
+    fake.dispatch('MESSAGE_CREATE', dmMessage({ id: '1456123460000000901', content: 'back again' }));
+    const [event] = await sink.waitFor(1);
+    expect(event?.id).toBe('1456123460000000901');
+    expect(fake.connections).toBe(2);
+    expect(fake.identifies).toHaveLength(1);
+  });
+
   it('does not post an envelope twice: the nonce comes from the idempotency key', async () => {
     const first = await adapter.send(envelope('Your order shipped.', 'evt-9:0'));
     const again = await adapter.send(envelope('Your order shipped.', 'evt-9:0'));

@@ -84,6 +84,8 @@ export class FakeDiscord {
   readonly #failures: Failure[] = [];
   #socket: WebSocket | undefined;
   #seq = 0;
+  #connections = 0;
+  #resumes = 0;
   #nextId = 1456123900000000000n;
   #port = 0;
 
@@ -128,6 +130,19 @@ export class FakeDiscord {
     }
     if (!this.#socket) throw new Error('the bot is not connected to the fake gateway');
     this.#socket.send(JSON.stringify({ op: 0, t, s: ++this.#seq, d }));
+  }
+
+  /** Closes the gateway connection like a Discord-side drop (4000: unknown error, resumable); the count of connections grows on reconnect. */
+  dropConnection(code = 4000): void {
+    this.#socket?.close(code, 'dropped by the fake');
+  }
+
+  /** Gateway connections so far, and resumes (op 6) received. */
+  get connections(): number {
+    return this.#connections;
+  }
+  get resumes(): number {
+    return this.#resumes;
   }
 
   /** Makes the next matching REST call fail with this status and Discord error body. */
@@ -186,6 +201,8 @@ export class FakeDiscord {
 
   #onConnection(socket: WebSocket): void {
     this.#socket = socket;
+    this.#connections += 1;
+    this.#events.emit('change');
     const send = (payload: Json) => socket.send(JSON.stringify(payload));
     // A long heartbeat interval: tests never wait for heartbeats (the first one comes after a random fraction of it).
     send({ op: 10, d: { heartbeat_interval: 45_000 }, s: null, t: null });
@@ -193,7 +210,11 @@ export class FakeDiscord {
       const payload = JSON.parse(String(raw)) as Json;
       if (payload.op === 1) send({ op: 11, d: null, s: null, t: null });
       if (payload.op === 2) this.#onIdentify(socket, payload.d as Json);
-      if (payload.op === 6) this.dispatch('RESUMED', {});
+      if (payload.op === 6) {
+        this.#resumes += 1;
+        this.dispatch('RESUMED', {});
+        this.#events.emit('change');
+      }
     });
   }
 
