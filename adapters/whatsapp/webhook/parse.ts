@@ -140,7 +140,8 @@ function parseMessage(
   const userId = str(message.from_user_id) ?? str(contact?.user_id);
   const waId = str(message.from) ?? str(contact?.wa_id);
   const customerId = userId ?? waId;
-  if (!customerId) return { skipped: `message ${id} without a sender id` };
+  // No wamid in the reason: it is logged, and a wamid encodes the sender's phone number.
+  if (!customerId) return { skipped: `message of type "${type}" without a sender id` };
 
   const seconds = Number(message.timestamp);
   const at = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : receivedAt;

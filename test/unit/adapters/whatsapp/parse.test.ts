@@ -233,7 +233,7 @@ describe('parseWhatsAppWebhook edge cases', () => {
       'change without value.metadata.phone_number_id',
       'webhook error 131000: Something went wrong',
       'message of type "text" without an id',
-      'message wamid.NOFROM without a sender id',
+      'message of type "text" without a sender id',
       'status "teleported" without a known message id or state ignored',
     ]);
   });
