@@ -79,6 +79,18 @@ const csv = z
   )
   .prefault('');
 
+/** Per-priority minutes (`normal=15,high=5,urgent=2`, or one number for all); see `src/desk/timers.ts`. */
+const priorityMinutes = (fallback: PriorityMinutes) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parsePriorityMinutes(v, fallback);
+      if ('minutes' in parsed) return parsed.minutes;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    })
+    .prefault('');
+
 /** An approved WhatsApp template sent instead of free-form text once the 24-hour window closed. */
 export interface WhatsAppTemplateConfig {
   readonly name: string;
@@ -130,18 +142,6 @@ const whatsappTemplates = z
     return parsed.data as Partial<Record<OutboundPurpose, WhatsAppTemplateConfig>>;
   });
 
-/** Per-priority minutes (`normal=15,high=5,urgent=2`, or one number for all); see `src/desk/timers.ts`. */
-const priorityMinutes = (fallback: PriorityMinutes) =>
-  z
-    .string()
-    .transform((v, ctx) => {
-      const parsed = parsePriorityMinutes(v, fallback);
-      if ('minutes' in parsed) return parsed.minutes;
-      ctx.addIssue({ code: 'custom', message: parsed.problem });
-      return z.NEVER;
-    })
-    .prefault('');
-
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000, 0, 65535),
@@ -168,6 +168,7 @@ const envSchema = z.object({
   LOCK_LEASE_MS: int(30_000, 1_000, 600_000),
   QUEUE_CONCURRENCY: int(16, 1, 1000),
   TURN_MAX_ATTEMPTS: int(3, 1, 20),
+  SHUTDOWN_TIMEOUT_MS: int(20_000, 0, 600_000),
 
   SANDBOX: onOff('auto'),
   KB_DIR: z.string().trim().min(1).default('kb'),
@@ -285,6 +286,8 @@ export interface Config {
     readonly lockLeaseMs: number;
     readonly concurrency: number;
     readonly maxAttempts: number;
+    /** How long SIGTERM waits for running turns before handing them to another instance. */
+    readonly shutdownTimeoutMs: number;
   };
   readonly knowledge: {
     readonly kbDir: string;
@@ -426,6 +429,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       lockLeaseMs: env.LOCK_LEASE_MS,
       concurrency: env.QUEUE_CONCURRENCY,
       maxAttempts: env.TURN_MAX_ATTEMPTS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
     knowledge: {
       kbDir: env.KB_DIR,

@@ -67,7 +67,12 @@ export interface Runtime {
   start(): Promise<number>;
   /** Starts only the queue workers (terminal chat: no HTTP). */
   startWorkers(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Graceful shutdown: stops taking requests and work, lets running turns finish
+   * until `deadlineMs` (then aborts them and hands their leases back), closes adapters
+   * and connections.
+   */
+  stop(deadlineMs?: number): Promise<void>;
 }
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
@@ -207,10 +212,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await discord?.start();
       return listen(server, config.http.port, config.http.host);
     },
-    async stop() {
-      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    async stop(deadlineMs?: number) {
+      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      server.closeIdleConnections();
+      await closed;
       await desk.stop();
-      if (workersStarted) await engine.stop();
+      if (workersStarted) await engine.stop(deadlineMs);
       await discord?.stop();
       await backend.store.close();
       await backend.mailbox.close();

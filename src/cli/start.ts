@@ -15,9 +15,10 @@ export async function runStart(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    // Stop taking work, let running turns finish until the deadline, then hand them over.
+    const timer = setTimeout(() => process.exit(1), config.queue.shutdownTimeoutMs + 10_000);
     timer.unref();
-    await runtime.stop();
+    await runtime.stop(config.queue.shutdownTimeoutMs);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

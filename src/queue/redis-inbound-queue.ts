@@ -74,7 +74,8 @@ export class RedisInboundQueue implements InboundQueue {
   readonly #config: RedisInboundQueueConfig;
   readonly #redis: RedisClient & QueueCommands;
   readonly #queue: Queue<DrainJob>;
-  readonly #leases = new Set<ConversationLease>();
+  /** Leases held by running turns, with their conversation. */
+  readonly #leases = new Map<ConversationLease, string>();
   #worker: Worker<DrainJob> | undefined;
   #handler: EventHandler | undefined;
   #onDeadLetter: DeadLetterHandler | undefined;
@@ -158,10 +159,17 @@ export class RedisInboundQueue implements InboundQueue {
       } else {
         const timer = sleep(deadlineMs).then(() => 'late' as const);
         if ((await Promise.race([graceful.then(() => 'closed' as const), timer])) === 'late') {
-          // Abort what still runs: each turn stops before its next effect and its
-          // lease is handed back, so another instance continues at once.
-          for (const lease of this.#leases) lease.abort();
-          await graceful;
+          // Abort what still runs: each turn stops before its next effect, and its lease
+          // is handed back now, so another instance continues at once (the stale turn's
+          // writes are fenced). The wake-ups go back to BullMQ as stalled jobs.
+          await Promise.all(
+            [...this.#leases].map(async ([lease, key]) => {
+              lease.abort();
+              await lease.release().catch(() => {});
+              await this.#queue.add('drain', { key }).catch(() => {});
+            }),
+          );
+          await worker.close(true);
         }
       }
     }
@@ -247,7 +255,7 @@ export class RedisInboundQueue implements InboundQueue {
         this.#config.lockLeaseMs,
         Date.now(),
       );
-      this.#leases.add(lease);
+      this.#leases.set(lease, key);
       try {
         await this.#drain(key, lease, {
           head: String(reply[2]),
