@@ -65,4 +65,29 @@ kb.command('index')
     await runKbIndex(config, { force: options.force === true });
   });
 
+program
+  .command('manifest')
+  .description('Print the Slack app manifest with your request URLs; validate it or create the app')
+  .option('--url <base>', 'public base URL of this deployment (request URLs become <base>/slack/events)')
+  .option('--socket-mode', 'Socket Mode: no request URLs (needs SLACK_APP_TOKEN at runtime)')
+  .option('--validate', 'check the manifest with apps.manifest.validate (app configuration token)')
+  .option('--create', 'create the Slack app with apps.manifest.create (app configuration token)')
+  .option('--token <token>', 'app configuration token (default: SLACK_CONFIG_TOKEN)')
+  .action(
+    async (options: {
+      url?: string;
+      socketMode?: boolean;
+      validate?: boolean;
+      create?: boolean;
+      token?: string;
+    }) => {
+      const config = configOrExit();
+      const { runManifest } = await import('./manifest.ts');
+      process.exitCode = await runManifest(config, options, {
+        out: (text) => console.log(text),
+        err: (text) => console.error(text),
+      });
+    },
+  );
+
 await program.parseAsync(process.argv);
