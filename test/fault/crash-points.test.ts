@@ -85,4 +85,31 @@ describe('a crash at each point of a turn', () => {
       expect(a.child.signalCode).toBe('SIGKILL');
     },
   );
+
+  it('recovers an event whose workers died on it twice, without the customer writing again', async () => {
+    const prefix = uniquePrefix('crash-twice');
+    prefixes.push(prefix);
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      PREFIX: prefix,
+      STUB_URL: stub.url,
+      LEASE_MS: '1000',
+      SWEEP_MS: '300',
+    };
+    const crashy = { ...env, CRASH_AT: 'before_record', CRASH_ON: 'boom' };
+    const first = await spawnWorker('first', crashy);
+    workers.push(first);
+    const m = message('twice', 'hello boom');
+    expect(await ingest(first, m)).toBe(200);
+    await first.exited;
+    // The second worker picks the event up on its own (nobody writes again) and dies on it too.
+    const second = await spawnWorker('second', crashy);
+    workers.push(second);
+    await second.exited;
+    expect(second.child.signalCode).toBe('SIGKILL');
+    const third = await spawnWorker('third', env);
+    workers.push(third);
+    expect(await waitUntil(() => stub.sendsFor(m.id).length > 0, 20_000)).toBe(true);
+    expect(stub.sendsFor(m.id).map((s) => s.worker)).toEqual(['third']);
+  });
 });

@@ -3,6 +3,7 @@ import { toConversationKey } from '../../src/model/conversation-key.ts';
 import type { IntentResult } from '../../src/model/understanding.ts';
 import type { ClassifyInput, IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
+import { RecordingDesk } from '../fakes/recording-desk.ts';
 import { type Harness, createHarness } from '../helpers/engine-harness.ts';
 import { customerMessage, deskAction } from '../helpers/events.ts';
 import { connectRedis, connectTarget, deletePrefix, redisTargets, uniquePrefix } from '../helpers/redis.ts';
@@ -126,6 +127,29 @@ describe.each(backends)('engine turn guarantees ($name)', ({ backend, target }) 
     const context = await h.store.get(toConversationKey(after.ref));
     expect(context?.ownership.state).toBe('bot');
     expect(context?.transitions.map((t) => t.to)).toEqual(['waiting_for_human', 'human', 'resolved', 'bot']);
+  });
+
+  it('tells the customer honestly while the desk is down, and opens the handoff once it is back', async () => {
+    const desk = new RecordingDesk();
+    desk.down = true;
+    const h = await harness({ desk });
+    const ask = customerMessage('desk-down', 'a person please');
+    await h.engine.ingest(ask);
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      return check();
+    };
+    expect(await until(() => h.adapter.repliesTo(ask.id).length >= 1)).toBe(true);
+    expect(await until(() => h.adapter.sent.some((e) => e.idempotencyKey.endsWith(':desk_down')))).toBe(true);
+    // The customer keeps writing; the message waits, in order, behind the handoff.
+    const later = customerMessage('desk-down', 'still there?');
+    await h.engine.ingest(later);
+    desk.down = false;
+    expect(await until(() => desk.of('relay').length === 1)).toBe(true);
+    expect(desk.of('open')).toHaveLength(1);
+    expect(desk.of('relay').map((r) => r.text)).toEqual(['still there?']);
+    // Two messages to the customer: the handoff notice and the honest one, each once.
+    expect(h.adapter.sent.map((e) => e.idempotencyKey)).toEqual([`${ask.id}:0`, `${ask.id}:1:desk_down`]);
   });
 
   it('retries a failed send and then delivers once', async () => {
