@@ -49,10 +49,15 @@ program
     'conversation id to use (continue an earlier chat with Redis)',
     `terminal-${process.pid}`,
   )
-  .action(async (options: { debug?: boolean; conversation: string }) => {
+  .option('--staff <name>', 'be the desk instead of the customer, as this staff member (needs REDIS_URL)')
+  .action(async (options: { debug?: boolean; conversation: string; staff?: string }) => {
     const config = configOrExit();
     const { runChat } = await import('./chat.ts');
-    await runChat(config, { debug: options.debug === true, conversationId: options.conversation });
+    await runChat(config, {
+      debug: options.debug === true,
+      conversationId: options.conversation,
+      ...(options.staff ? { staff: options.staff } : {}),
+    });
   });
 
 const kb = program.command('kb').description('Knowledge base tools');
