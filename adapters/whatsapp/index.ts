@@ -22,7 +22,7 @@ import { type MediaFile, fetchWhatsAppMedia } from './media.ts';
 import { renderWhatsAppMessage, renderWhatsAppTemplate } from './render.ts';
 import { type SendRetryOptions, WhatsAppSender } from './send.ts';
 import { MessageStatuses } from './statuses.ts';
-import type { MessageContent, Recipient, WhatsAppTemplate } from './types.ts';
+import type { MessageContent, Recipient, WhatsAppTemplate, WindowTouch } from './types.ts';
 import { parseWhatsAppWebhook, toDeliveryFailedEvent, whatsAppRef } from './webhook/parse.ts';
 import { verifyWhatsAppSignature, verifyWhatsAppSubscription } from './webhook/verify.ts';
 import { ReplyWindows, windowState } from './window.ts';
@@ -104,19 +104,22 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     const parsed = parseWhatsAppWebhook(body, config.clock.now());
     for (const reason of parsed.skipped) log.info({ reason }, 'whatsapp webhook item skipped');
     // Windows first: the turn answering a message must find its customer's window open.
-    for (const touch of parsed.touches) await windows.touch(touch);
-    const events: InboundEvent[] = [...parsed.events];
-    for (const status of parsed.statuses) {
-      await statuses.record(status);
-      if (status.status !== 'failed') continue;
-      const sent = await statuses.outbound(status.messageId);
-      const customerId = sent?.customerId ?? status.recipientUserId ?? status.recipientId;
-      if (!customerId) {
-        log.warn({ code: status.error?.code }, 'failed status for an unknown recipient');
-        continue;
-      }
-      events.push(toDeliveryFailedEvent(status, whatsAppRef(status.phoneNumberId, customerId)));
-    }
+    // One write per customer (their latest message), customers in parallel: batches reach 1,000.
+    await Promise.all(latestTouches(parsed.touches).map((touch) => windows.touch(touch)));
+    const failures = await Promise.all(
+      parsed.statuses.map(async (status): Promise<InboundEvent | null> => {
+        await statuses.record(status);
+        if (status.status !== 'failed') return null;
+        const sent = await statuses.outbound(status.messageId);
+        const customerId = sent?.customerId ?? status.recipientUserId ?? status.recipientId;
+        if (!customerId) {
+          log.warn({ code: status.error?.code }, 'failed status for an unknown recipient');
+          return null;
+        }
+        return toDeliveryFailedEvent(status, whatsAppRef(status.phoneNumberId, customerId));
+      }),
+    );
+    const events = [...parsed.events, ...failures.filter((e): e is InboundEvent => e !== null)];
     await ingestInOrder(events);
     log.debug(
       { events: events.length, statuses: parsed.statuses.length, skipped: parsed.skipped.length },
@@ -261,6 +264,19 @@ export function createWhatsAppAdapter(config: WhatsAppAdapterConfig): WhatsAppAd
     fetchMedia: (mediaId) => fetchWhatsAppMedia(graph, mediaId, config.maxMediaBytes ?? MAX_MEDIA_BYTES),
   };
   return { adapter, routes: [verifyRoute, receiveRoute] };
+}
+
+/** Each customer's latest message, carrying a phone number if any of their messages had one. */
+function latestTouches(touches: readonly WindowTouch[]): WindowTouch[] {
+  const latest = new Map<string, WindowTouch>();
+  for (const touch of touches) {
+    const key = `${touch.phoneNumberId}:${touch.customerId}`;
+    const current = latest.get(key);
+    const newer = !current || touch.at >= current.at ? touch : current;
+    const waId = newer.waId ?? touch.waId ?? current?.waId;
+    latest.set(key, { ...newer, ...(waId ? { waId } : {}) });
+  }
+  return [...latest.values()];
 }
 
 /** Phone number when known (`to`, with `+` so Meta never prepends our country code), else the BSUID (`recipient`). */

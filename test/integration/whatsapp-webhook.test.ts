@@ -102,16 +102,19 @@ describe('WhatsApp webhook through the real runtime', () => {
     };
     expect(offer.type).toBe('interactive');
     expect(offer.interactive.type).toBe('button');
-    expect(offer.interactive.action.buttons.map((b) => b.reply)).toEqual([
-      { id: 'sb:handoff', title: 'Talk to a person' },
-      { id: 'sb:dismiss', title: 'No thanks' },
-    ]);
+    const buttons = offer.interactive.action.buttons.map((b) => b.reply);
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(buttons.length).toBeLessThanOrEqual(3);
+    for (const b of buttons) expect(b.title.length).toBeLessThanOrEqual(20);
+    expect(buttons.map((b) => b.id)).toContain('sb:handoff');
+    expect(await h.runtime.desk.list()).toEqual([]);
+    // The customer taps "Talk to a person": the engine receives that choice id and opens a handoff.
     const tap = retimed(sharedFixture('whatsapp-interactive-button-reply.json'), NOW_S + 5)
-      .replace('hf_8f3k2:agent', 'sb:dismiss')
-      .replace('Talk to an agent', 'No thanks');
+      .replace('hf_8f3k2:agent', 'sb:handoff')
+      .replace('Talk to an agent', 'Talk to a person');
     expect((await h.post(tap)).status).toBe(200);
+    await until(async () => (await h.runtime.desk.list()).length === 1, 'the handoff ticket');
     await until(() => h.graph.delivered().length >= 2, 'the answer to the tap');
-    expect(JSON.stringify(h.graph.delivered()[1])).toMatch(/No problem/);
   });
 
   it('the same webhook delivered 3 times yields one reply', async () => {
@@ -216,6 +219,7 @@ describe('WhatsApp webhook through the real runtime', () => {
 
   it('a failed status reaches the engine as delivery_failed for the conversation of the sent message', async () => {
     await h.post(customerText('talk to a person please', 'wamid.HO1'));
+    await until(async () => (await h.runtime.desk.list()).length === 1, 'the handoff ticket');
     await until(() => h.graph.delivered().length >= 1, 'the handoff notice');
     const failed = retimed(sharedFixture('whatsapp-status-failed.json'), NOW_S + 10, {
       'wamid.HBgMNDQ3NzAwOTAwMTIzFQIAERgSRjlFOEQ3QzZCNUE0OTM4MjcxAA==': 'wamid.OUT1',
