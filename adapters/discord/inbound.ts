@@ -24,8 +24,12 @@ import type { DiscordState } from './state.ts';
 export interface DiscordDirectory {
   /** The bot's user id once READY arrived. */
   botUserId(): string | undefined;
-  /** Parent channel of a cached thread. */
-  threadParent(channelId: string): string | undefined;
+  /**
+   * Parent channel when `channelId` is a thread: from the cache, or fetched once when
+   * the channel is not cached (guild text channels always are, so a miss is a thread
+   * the client has not seen since it started, e.g. an archived one).
+   */
+  threadParent(channelId: string): Promise<string | undefined>;
   roleName(guildId: string, roleId: string): string | undefined;
   channelName(channelId: string): string | undefined;
 }
@@ -68,7 +72,8 @@ export class DiscordInbound {
     const isSupportChannel = this.#deps.supportChannelIds.has(payload.channel_id);
     const threadParentId =
       payload.guild_id !== undefined && !isSupportChannel
-        ? ((await state.thread(payload.channel_id))?.channelId ?? directory.threadParent(payload.channel_id))
+        ? ((await state.thread(payload.channel_id))?.channelId ??
+          (await directory.threadParent(payload.channel_id)))
         : undefined;
     const context: ParseContext = {
       botUserId,
@@ -128,7 +133,7 @@ export class DiscordInbound {
     const channelId = payload.channel_id ?? payload.channel?.id;
     const threadParentId =
       payload.guild_id !== undefined && channelId !== undefined && !payload.channel?.parent_id
-        ? ((await state.thread(channelId))?.channelId ?? directory.threadParent(channelId))
+        ? ((await state.thread(channelId))?.channelId ?? (await directory.threadParent(channelId)))
         : undefined;
     const parsed = parseDiscordInteraction(payload, {
       supportChannelIds: this.#deps.supportChannelIds,

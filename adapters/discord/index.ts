@@ -101,9 +101,14 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
   const customIdKey = deriveCustomIdKey(config.buttonSecret ?? config.token);
   const directory: DiscordDirectory = {
     botUserId: () => client.user?.id,
-    threadParent(channelId) {
-      const channel = client.channels.cache.get(channelId);
-      return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
+    async threadParent(channelId) {
+      const cached = client.channels.cache.get(channelId);
+      if (cached && !cached.isThread()) return undefined;
+      if (cached?.isThread() && cached.parentId) return cached.parentId;
+      // Not cached, or only the partial thread discord.js builds from a message's
+      // `channel_type` (no parent): ask Discord once; the answer is cached.
+      const fetched = await client.channels.fetch(channelId, { force: true }).catch(() => null);
+      return fetched?.isThread() ? (fetched.parentId ?? undefined) : undefined;
     },
     roleName: (guildId, roleId) => client.guilds.cache.get(guildId)?.roles.cache.get(roleId)?.name,
     channelName(channelId) {

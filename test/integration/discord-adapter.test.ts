@@ -235,6 +235,22 @@ describe('Discord adapter (real discord.js client, local fake Discord)', () => {
     expect(sink.events).toEqual([]);
   });
 
+  it('looks up a support thread it has not seen (archived before start) once, and continues it', async () => {
+    fake.addThread('1456123460000000850', IDS.supportChannel);
+    fake.dispatch(
+      'MESSAGE_CREATE',
+      threadMessage({ id: '1456123460000000851', channel_id: '1456123460000000850', content: 'me again' }),
+    );
+    fake.dispatch(
+      'MESSAGE_CREATE',
+      threadMessage({ id: '1456123460000000852', channel_id: '1456123460000000850', content: 'hello?' }),
+    );
+    const events = await sink.waitFor(2);
+    expect(events.map((e) => e.ref.threadOrUser)).toEqual(['1456123460000000850', '1456123460000000850']);
+    expect(events.map((e) => e.ref.channel)).toEqual([IDS.supportChannel, IDS.supportChannel]);
+    expect(fake.calls('GET', /^\/channels\/1456123460000000850$/)).toHaveLength(1);
+  });
+
   it('continues a conversation from a thread message whose parent comes from the cache', async () => {
     // A thread the adapter did not open (no state record): discord.js learned it from THREAD_CREATE.
     fake.dispatch('THREAD_CREATE', {

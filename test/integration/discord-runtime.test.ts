@@ -158,37 +158,55 @@ describe('Discord through the real runtime and discord.js, against a local fake 
     const buttons = (offer?.components as { components: { label: string; custom_id: string }[] }[]).flatMap(
       (row) => row.components,
     );
-    expect(buttons.map((b) => b.label)).toEqual(['Talk to a person', 'No thanks']);
-    const noThanks = buttons[1]?.custom_id ?? '';
-
-    const clickId = '1456123700000000301';
-    fake.dispatch(
-      'INTERACTION_CREATE',
-      buttonClick({
-        id: clickId,
-        customId: noThanks,
-        message: offer ?? {},
-        channelId: customer.channel,
-        user: customer.user,
-      }),
-    );
-    const ack = await fake.waitFor(
-      () => fake.calls('POST', new RegExp(`^/interactions/${clickId}/`))[0],
-      'the interaction callback',
-    );
-    // The fake answers 404 (10062) after 3 s or to a second answer; 204 means acknowledged in time.
-    expect(ack).toMatchObject({ status: 204, body: { type: 6 }, authorization: undefined });
-    const [, next] = await botMessages(customer.channel, 2);
-    expect(next?.content).toMatch(/No problem/);
-    // The follow-up edit disables the clicked message's buttons.
+    expect(buttons.length).toBeGreaterThan(1);
+    const chosen = buttons[buttons.length - 1];
+    const ingest = vi.spyOn(runtime.engine, 'ingest');
+    try {
+      const clickId = '1456123700000000301';
+      fake.dispatch(
+        'INTERACTION_CREATE',
+        buttonClick({
+          id: clickId,
+          customId: chosen?.custom_id ?? '',
+          message: offer ?? {},
+          channelId: customer.channel,
+          user: customer.user,
+        }),
+      );
+      const ack = await fake.waitFor(
+        () => fake.calls('POST', new RegExp(`^/interactions/${clickId}/`))[0],
+        'the interaction callback',
+      );
+      // The fake answers 404 (10062) after 3 s or to a second answer; 204 means acknowledged in time.
+      expect(ack).toMatchObject({ status: 204, body: { type: 6 }, authorization: undefined });
+      // The engine got the click as the offered choice, and the bot answered it.
+      await botMessages(customer.channel, 2);
+      const click = ingest.mock.calls.map(([event]) => event).find((event) => event.id === clickId);
+      expect(click).toMatchObject({ kind: 'message', text: chosen?.label, ref: customer.ref });
+      expect(click?.kind === 'message' ? click.choiceId : undefined).toBe(chosen?.custom_id.slice(18));
+      const context = await runtime.store.get(toConversationKey(customer.ref));
+      expect(context?.history.filter((h) => h.role === 'customer').map((h) => h.text)).toEqual([
+        'zebra quantum flux',
+        chosen?.label,
+      ]);
+    } finally {
+      ingest.mockRestore();
+    }
+    // The follow-up edit disables the clicked message's buttons and marks the choice.
     const edit = await fake.waitFor(
       () => fake.edits.find((e) => e.messageId === offer?.id),
       'the follow-up edit',
     );
-    expect(edit.body.components[0].components).toMatchObject([
-      { label: 'Talk to a person', disabled: true, style: 2 },
-      { label: 'No thanks', disabled: true, style: 3 },
-    ]);
+    const edited = edit.body.components.flatMap((row: { components: unknown[] }) => row.components);
+    expect(edited).toEqual(
+      buttons.map((b) => ({
+        type: 2,
+        label: b.label,
+        custom_id: b.custom_id,
+        disabled: true,
+        style: b === chosen ? 3 : 2,
+      })),
+    );
   });
 
   it('refuses a button copied from another conversation and a crafted custom_id', async () => {

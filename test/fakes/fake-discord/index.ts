@@ -145,6 +145,11 @@ export class FakeDiscord {
     return this.#resumes;
   }
 
+  /** Registers a thread the bot has not been told about (e.g. archived before it started). */
+  addThread(id: string, parentId: string, name = 'older thread'): void {
+    this.threads.set(id, { parentId, name });
+  }
+
   /** Makes the next matching REST call fail with this status and Discord error body. */
   failNext(
     method: string,
@@ -309,6 +314,14 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/users/@me')
       return botAuth ? answer(200, { ...BOT_USER }) : unauthorized();
 
+    m = /^\/channels\/(\d+)$/.exec(path);
+    if (method === 'GET' && m?.[1]) {
+      if (!botAuth) return unauthorized();
+      const thread = this.threads.get(m[1]);
+      if (!thread) return answer(404, { message: 'Unknown Channel', code: 10003 });
+      return answer(200, threadChannel(m[1], thread.parentId, thread.name));
+    }
+
     m = /^\/channels\/(\d+)\/typing$/.exec(path);
     if (method === 'POST' && m?.[1]) {
       if (!botAuth) return unauthorized();
@@ -327,24 +340,7 @@ export class FakeDiscord {
       const name = String(body?.name ?? '');
       if (name.length < 1 || name.length > 100) return answer(400, invalidForm('name'));
       this.threads.set(messageId, { parentId, name });
-      const thread = {
-        id: messageId,
-        type: 11,
-        guild_id: IDS.guild,
-        parent_id: parentId,
-        name,
-        owner_id: IDS.bot,
-        member_count: 1,
-        message_count: 0,
-        rate_limit_per_user: 0,
-        flags: 0,
-        thread_metadata: {
-          archived: false,
-          auto_archive_duration: body?.auto_archive_duration ?? 1440,
-          archive_timestamp: new Date().toISOString(),
-          locked: false,
-        },
-      };
+      const thread = threadChannel(messageId, parentId, name, body?.auto_archive_duration ?? 1440);
       answer(201, thread);
       this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
       return true;
@@ -456,6 +452,27 @@ export class FakeDiscord {
       ...(guild ? { guild_id: IDS.guild } : {}),
     });
   }
+}
+
+function threadChannel(id: string, parentId: string, name: string, autoArchive = 1440): Json {
+  return {
+    id,
+    type: 11,
+    guild_id: IDS.guild,
+    parent_id: parentId,
+    name,
+    owner_id: IDS.bot,
+    member_count: 1,
+    message_count: 0,
+    rate_limit_per_user: 0,
+    flags: 0,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: autoArchive,
+      archive_timestamp: new Date().toISOString(),
+      locked: false,
+    },
+  };
 }
 
 function messageDefaults(): Json {
