@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { type DiscordAdapter, createDiscordAdapter } from '../adapters/discord/index.ts';
 import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
+import { type SlackAdapter, createSlackAdapter } from '../adapters/slack/index.ts';
 import { createWhatsAppAdapter } from '../adapters/whatsapp/index.ts';
 
 export type { SandboxResponse } from '../adapters/sandbox/index.ts';
@@ -26,6 +27,7 @@ import { createPinoLogger } from './logging/pino-logger.ts';
 import { MemoryMailbox } from './mailbox/memory-mailbox.ts';
 import { RedisMailbox } from './mailbox/redis-mailbox.ts';
 import { createPromMetrics } from './metrics/prom-metrics.ts';
+import { toConversationKey } from './model/conversation-key.ts';
 import type { ChannelAdapter } from './ports/channel-adapter.ts';
 import { type Clock, systemClock } from './ports/clock.ts';
 import type { ContextStore } from './ports/context-store.ts';
@@ -98,7 +100,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   for (const [path, platform] of PLATFORM_PATHS) {
     const status = config.platforms.find((p) => p.name === platform);
     // A configured adapter serves its own path (WhatsApp below).
-    if (platform === 'whatsapp' && status?.configured) continue;
+    if ((platform === 'whatsapp' || platform === 'slack') && status?.configured) continue;
     routes.push(createDisabledPlatformRoute(path, platform, status?.missing ?? []));
   }
 
@@ -172,6 +174,41 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     adapters.set(wa.adapter.platform, wa.adapter);
     routes.push(...wa.routes);
   }
+  // Slack: the triage desk's Slack face (cards, threads, buttons) and DMs for testers, on
+  // /slack/events (signing secret) and/or Socket Mode (app token).
+  let slack: SlackAdapter | undefined;
+  const slackConfig = config.slack;
+  const slackOn = config.platforms.some((p) => p.name === 'slack' && p.configured);
+  if (slackOn && slackConfig.botToken && slackConfig.triageChannel) {
+    const slackLogger = logger.child({ component: 'slack' });
+    slack = createSlackAdapter({
+      transport: {
+        botToken: slackConfig.botToken,
+        signingSecret: slackConfig.signingSecret,
+        appToken: slackConfig.appToken,
+        apiUrl: slackConfig.apiUrl,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        logger: slackLogger,
+        clock,
+      },
+      triageChannel: slackConfig.triageChannel,
+      escalationChannel: slackConfig.escalationChannel,
+      staffUsers: slackConfig.staffUsers,
+      staffGroup: slackConfig.staffGroup,
+      kv: backend.kv.namespace('slack'),
+      clock,
+      logger: slackLogger,
+    });
+    desk.addFace(slack.face, slack.staffRule);
+    slack.listen({
+      sink: engine,
+      desk,
+      // `/switchboard debug`: the engine keeps the last turn's debug in the context.
+      lastTurn: async (ref) => (await backend.store.get(toConversationKey(ref)))?.lastTurn ?? null,
+    });
+    adapters.set(slack.adapter.platform, slack.adapter);
+    routes.push(...slack.routes);
+  }
   // Discord: a gateway bot (DMs and support-channel threads); its gateway opens in start().
   let discord: DiscordAdapter | undefined;
   if (config.discord.token) {
@@ -210,6 +247,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     async start() {
       await startWorkers();
       await discord?.start();
+      await slack?.adapter.start?.();
       return listen(server, config.http.port, config.http.host);
     },
     async stop(deadlineMs?: number) {
@@ -219,6 +257,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await desk.stop();
       if (workersStarted) await engine.stop(deadlineMs);
       await discord?.stop();
+      await slack?.adapter.stop?.();
       await backend.store.close();
       await backend.mailbox.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
