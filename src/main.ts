@@ -131,6 +131,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     sandbox = createSandboxAdapter({
       sink: engine,
       mailbox: backend.mailbox,
+      sent: backend.kv.namespace('sandbox'),
       clock,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readJson: readJsonBody,

@@ -7,6 +7,7 @@ import type { ChannelAdapter, TurnSummary } from '../../src/ports/channel-adapte
 import type { Clock } from '../../src/ports/clock.ts';
 import type { EventSink } from '../../src/ports/event-sink.ts';
 import type { HttpRoute } from '../../src/ports/http-route.ts';
+import type { KeyValueStore } from '../../src/ports/key-value.ts';
 import type { Mailbox } from '../../src/ports/mailbox.ts';
 import { type DeskActionSignal, SANDBOX_DESK_EVENT_PREFIX, deskActionBox } from './desk.ts';
 import { SANDBOX_CAPABILITIES, SANDBOX_PLATFORM, SANDBOX_TURN_TIMEOUT_MS } from './limits.ts';
@@ -33,6 +34,8 @@ export interface SandboxAdapterConfig {
   readonly readJson: (req: IncomingMessage, limitBytes: number) => Promise<unknown>;
   readonly sendJson: (res: ServerResponse, status: number, body: unknown) => void;
   readonly turnTimeoutMs?: number;
+  /** Remembers the idempotency keys already delivered (shared by every instance in Redis mode). */
+  readonly sent?: KeyValueStore;
 }
 
 type MailItem =
@@ -40,6 +43,8 @@ type MailItem =
   | { readonly type: 'end'; readonly state: OwnershipState; readonly debug: TurnDebug | null };
 
 const EVENT_PREFIX = 'sbx_';
+/** How long a delivered reply's idempotency key is remembered. */
+const SENT_KEY_TTL_MS = 24 * 3_600_000;
 const eventBox = (eventId: string) => `sandbox:event:${eventId}`;
 const conversationBox = (threadOrUser: string) => `sandbox:conversation:${threadOrUser}`;
 
@@ -66,6 +71,9 @@ export function createSandboxAdapter(config: SandboxAdapterConfig): SandboxAdapt
     platform: SANDBOX_PLATFORM,
     capabilities: SANDBOX_CAPABILITIES,
     async send(envelope) {
+      // Honour the idempotency key: a turn resumed after a crash must not show a reply twice.
+      if (config.sent && !(await config.sent.setIfAbsent(envelope.idempotencyKey, '1', SENT_KEY_TTL_MS)))
+        return {};
       const item: MailItem = { type: 'reply', reply: renderSandboxReply(envelope.message) };
       const solicited = envelope.replyTo?.startsWith(EVENT_PREFIX) === true;
       await config.mailbox.push(
