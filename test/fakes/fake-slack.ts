@@ -7,6 +7,8 @@ export interface FakeSlackCall {
   readonly method: string;
   readonly args: Record<string, unknown>;
   readonly token: string | undefined;
+  /** The `ts` the fake answered with (posted messages). */
+  responseTs?: string;
 }
 
 type Handler = (
@@ -157,6 +159,8 @@ export class FakeSlack {
     }
     const handler = this.#handlers.get(method);
     const answer = handler ? handler(args, call) : this.#default(method, args);
+    const ts = (answer as Record<string, unknown>).ts;
+    if (typeof ts === 'string') call.responseTs = ts;
     if ('status' in answer && typeof answer.status === 'number' && 'body' in answer) {
       return answer as { status: number; headers?: Record<string, string>; body: Record<string, unknown> };
     }
