@@ -73,7 +73,7 @@ export function maskHandle(handle: string): string {
 }
 
 /** Caps one thread entry's text (the platform thread keeps the full text). */
-export function boundEntry(entry: TicketThreadEntry): TicketThreadEntry {
+function boundEntry(entry: TicketThreadEntry): TicketThreadEntry {
   return entry.text.length > DESK_LIMITS.entryChars
     ? { ...entry, text: clip(entry.text, DESK_LIMITS.entryChars) }
     : entry;

@@ -520,7 +520,7 @@ function noticeText(notice: DeskNotice): string {
 }
 
 /** `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
   const m = Math.round(s / 60);

@@ -22,7 +22,7 @@ type RedisClient = Redis | Cluster;
  * slot hash share `{desk-timers}`, so every script and transaction touches one slot.
  * Card references and "done" markers are single keys.
  */
-export interface DeskKeys {
+interface DeskKeys {
   readonly ticket: (ticketId: string) => string;
   readonly openIndex: string;
   readonly closedIndex: string;
@@ -32,7 +32,7 @@ export interface DeskKeys {
   readonly timerSlots: string;
 }
 
-export function createDeskKeys(prefix: string): DeskKeys {
+function createDeskKeys(prefix: string): DeskKeys {
   // A brace inside an id would end the hash tag early; encode it.
   const safe = (s: string) => s.replace(/[{}%]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
   return {
