@@ -1,10 +1,11 @@
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWhatsAppAdapter } from '../../adapters/whatsapp/index.ts';
 import { StoreUnavailableError } from '../../src/errors.ts';
 import { readRawBody } from '../../src/http/body.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
 import { MemoryKeyValueSpace } from '../../src/kv/memory-key-value.ts';
-import { silentLogger } from '../../src/logging/pino-logger.ts';
+import { createPinoLogger, silentLogger } from '../../src/logging/pino-logger.ts';
 import type { InboundEvent } from '../../src/model/inbound-event.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import {
@@ -275,6 +276,40 @@ describe('WhatsApp webhook when events cannot be queued', () => {
       expect(ingested.map((e) => e.id)).toEqual(['wamid.BATCH0001', 'wamid.BATCH0002', 'wamid.BATCH0003']);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('WhatsApp logs', () => {
+  it('never contain the customer’s phone number, the access token or the app secret', async () => {
+    const stream = new PassThrough();
+    let out = '';
+    stream.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const h = await startWhatsAppHarness(
+      {},
+      createPinoLogger({ level: 'debug', pretty: false, destination: stream }),
+    );
+    try {
+      h.graph.failSends(1, 500, {
+        error: { code: 131000, message: `(#131000) failed for ${CUSTOMER_WA_ID}` },
+      });
+      const raw = customerText('how do I reset my password?', 'wamid.LOG1');
+      expect((await h.post(raw, sign(raw, 'wrong-secret'))).status).toBe(401);
+      expect((await h.post(raw)).status).toBe(200);
+      await until(() => h.graph.delivered().length >= 1, 'the reply');
+      const failed = retimed(sharedFixture('whatsapp-status-failed.json'), NOW_S + 10);
+      expect((await h.post(failed)).status).toBe(200);
+      expect((await h.post('{broken')).status).toBe(400);
+    } finally {
+      await h.close();
+    }
+    // The run did log (the 401, the retried send, the failure), so the check below means something.
+    expect(out).toMatch(/whatsapp send attempt failed/);
+    expect(out).toMatch(/request failed/);
+    for (const secret of [CUSTOMER_WA_ID, TEST_ACCESS_TOKEN, TEST_APP_SECRET, TEST_VERIFY_TOKEN]) {
+      expect(out).not.toContain(secret);
     }
   });
 });
