@@ -1,4 +1,8 @@
+import path from 'node:path';
 import type { Config } from './config.ts';
+import { CopyFileError, createCopy } from './copy/copy-loader.ts';
+import { configureEngineCopy } from './engine/copy.ts';
+import { KbValidationError } from './errors.ts';
 import { loadIntentsFile } from './intents/intents-file.ts';
 import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { createLocalIntentClassifier } from './intents/local/local-intent-classifier.ts';
@@ -6,8 +10,10 @@ import { ExtractiveAnswerGenerator } from './knowledge/extractive-answer-generat
 import { type LangChainRetrieverOptions, createLangChainRetriever } from './knowledge/langchain-retriever.ts';
 import { createOpenAiEmbeddings } from './knowledge/llm/openai-embeddings.ts';
 import { createRagAnswerGenerator } from './knowledge/llm/rag-answer-generator.ts';
-import type { IntentClassifier } from './ports/intent-classifier.ts';
-import type { AnswerGenerator, KnowledgeRetriever } from './ports/knowledge-retriever.ts';
+import type { IntentResult } from './model/understanding.ts';
+import type { CopyFor } from './ports/copy.ts';
+import type { ClassifyInput, IntentClassifier } from './ports/intent-classifier.ts';
+import type { AnswerGenerator, KnowledgeRetriever, RetrieveOptions } from './ports/knowledge-retriever.ts';
 import type { Logger } from './ports/logger.ts';
 
 /** The engine's understanding collaborators, chosen from config. */
@@ -15,6 +21,8 @@ export interface Understanding {
   readonly classifier: IntentClassifier;
   readonly retriever: KnowledgeRetriever;
   readonly answerer: AnswerGenerator;
+  /** What the bot says, per locale (`<KB_DIR>/copy/*.yml`). */
+  readonly copy?: CopyFor;
 }
 
 /** Retriever options shared by startup and `switchboard kb index`, so both use the same cache key. */
@@ -48,9 +56,13 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
   const intents = await loadIntentsFile(config.knowledge.intentsFile);
   const local = createLocalIntentClassifier({ examples: intents.examples, oosExamples: intents.oosExamples });
   const retriever = await createLangChainRetriever(retrieverOptions(config, logger));
+  checkIntentLinks(retriever.articlesByIntent, new Set(intents.intents.map((i) => i.name)), config);
+  const copy = createCopy(path.join(config.knowledge.kbDir, 'copy'));
+  checkCopyTopics(copy, retriever, path.join(config.knowledge.kbDir, 'copy'));
+  configureEngineCopy(copy);
   const extractive = new ExtractiveAnswerGenerator();
   const openai = config.openai;
-  if (!openai) return { classifier: local, retriever, answerer: extractive };
+  if (!openai) return withIntentAwareSearch({ classifier: local, retriever, answerer: extractive, copy });
   const connection = {
     apiKey: openai.apiKey,
     baseURL: openai.baseURL,
@@ -58,7 +70,7 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     timeoutMs: openai.timeoutMs,
     maxRetries: openai.maxRetries,
   };
-  return {
+  return withIntentAwareSearch({
     classifier: createLlmIntentClassifier({
       ...connection,
       intents: intents.intents.map((i) => ({
@@ -70,5 +82,79 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     }),
     retriever,
     answerer: createRagAnswerGenerator({ ...connection, fallback: extractive, logger }),
+    copy,
+  });
+}
+
+/** An article linking an intent the intents file does not declare is a typo: stop startup, naming it. */
+function checkIntentLinks(
+  articlesByIntent: ReadonlyMap<string, readonly string[]>,
+  known: ReadonlySet<string>,
+  config: Config,
+): void {
+  for (const [intent, articles] of articlesByIntent) {
+    if (!known.has(intent)) {
+      throw new KbValidationError(
+        `${config.knowledge.kbDir} (article ${articles[0]})`,
+        'intents',
+        `names "${intent}", which ${config.knowledge.intentsFile} does not declare`,
+      );
+    }
+  }
+}
+
+/** Every off-topic topic opens an article: it must exist. */
+function checkCopyTopics(
+  copy: CopyFor,
+  retriever: { readonly index: { readonly chunks: readonly { readonly articleId: string }[] } },
+  copyDir: string,
+): void {
+  const ids = new Set(retriever.index.chunks.map((c) => c.articleId));
+  for (const locale of ['en', 'es', 'de', 'fr', 'pt']) {
+    const texts = copy(locale);
+    texts.topics.forEach((topic, i) => {
+      if (!ids.has(topic.article)) {
+        throw new CopyFileError(
+          path.join(copyDir, `${texts.locale}.yml`),
+          `topics[${i}].article`,
+          `names "${topic.article}", which is not a knowledge-base article`,
+        );
+      }
+    });
+  }
+}
+
+/** How many recent classifications the search bridge remembers. */
+const RECENT_CLASSIFICATIONS = 256;
+
+/**
+ * Lets the retriever favour the articles linked to the intent the classifier just recognised for
+ * the same text, when the caller does not pass `intent` itself. The engine classifies a message
+ * and then searches with that message's text, so the text is the join key; two conversations
+ * sending the same text get the same local classification anyway.
+ */
+export function withIntentAwareSearch(understanding: Understanding): Understanding {
+  const recent = new Map<string, IntentResult>();
+  const classifier: IntentClassifier = {
+    async classify(input: ClassifyInput): Promise<IntentResult> {
+      const result = await understanding.classifier.classify(input);
+      recent.delete(input.text);
+      recent.set(input.text, result);
+      if (recent.size > RECENT_CLASSIFICATIONS) recent.delete(recent.keys().next().value as string);
+      return result;
+    },
   };
+  const retriever: KnowledgeRetriever = {
+    search(query: string, options: RetrieveOptions = {}) {
+      const known = recent.get(query);
+      if (options.intent !== undefined || !known?.intent)
+        return understanding.retriever.search(query, options);
+      return understanding.retriever.search(query, {
+        ...options,
+        intent: { name: known.intent, confidence: known.confidence },
+      });
+    },
+    article: (id) => understanding.retriever.article(id),
+  };
+  return { ...understanding, classifier, retriever };
 }

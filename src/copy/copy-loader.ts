@@ -27,7 +27,7 @@ export class CopyFileError extends BotError {
 
 type CopyTexts = Omit<Copy, 'locale'>;
 
-const TEXT_KEYS = [
+export const COPY_TEXT_KEYS = [
   'greeting',
   'thanks',
   'goodbye',
@@ -95,7 +95,7 @@ function readCopyFile(file: string): Partial<CopyTexts> & { choices?: Partial<Co
   if (!isRecord(raw)) throw new CopyFileError(file, null, 'must be a YAML mapping of keys to sentences');
   const out: Raw = {};
   for (const [key, value] of Object.entries(raw)) {
-    if ((TEXT_KEYS as readonly string[]).includes(key)) {
+    if ((COPY_TEXT_KEYS as readonly string[]).includes(key)) {
       out[key] = text(file, key, value);
     } else if (key === 'choices') {
       if (!isRecord(value)) throw new CopyFileError(file, key, 'must be a mapping of choice labels');
@@ -131,7 +131,7 @@ function readCopyFile(file: string): Partial<CopyTexts> & { choices?: Partial<Co
 
 /** The English file must say everything: returns it complete or throws naming the first gap. */
 function completeReference(file: string, partial: ReturnType<typeof readCopyFile>): CopyTexts {
-  for (const key of TEXT_KEYS) {
+  for (const key of COPY_TEXT_KEYS) {
     if (partial[key] === undefined) throw new CopyFileError(file, key, 'is missing');
   }
   for (const key of CHOICE_KEYS) {
@@ -148,7 +148,7 @@ function checkPlaceholders(
   reference: CopyTexts,
   partial: ReturnType<typeof readCopyFile>,
 ): void {
-  for (const key of TEXT_KEYS) {
+  for (const key of COPY_TEXT_KEYS) {
     const value = partial[key];
     if (value === undefined) continue;
     const allowed = placeholders(reference[key]);

@@ -1,32 +1,68 @@
-/** Customer-facing strings the engine itself says. Kept together so they can be reviewed and localised. */
-export const COPY = {
-  greeting:
-    'Hi! I’m the Brightcart assistant. Ask me about orders, returns, billing, your account or our API.',
-  thanks: 'You’re welcome! Anything else I can help with?',
-  goodbye: 'Thanks for reaching out. Have a great day!',
-  unknown: 'Sorry, I don’t know the answer to that. Would you like me to connect you with a person?',
-  clarify: 'I found a few articles that might help. Which one matches your question?',
-  handoff:
-    'I’m connecting you with our support team. A person will reply here; you can keep writing in the meantime.',
-  handoffApology:
-    'I’m sorry about this. I’m bringing in a person from our support team right away; they will reply here.',
-  handoffClosed:
-    'I’m connecting you with our support team. They are away right now and will be back {backAt}; they will reply here.',
-  deskDown:
-    'I’m having trouble reaching our support team right now. I’ll keep trying, and a person will reply here as soon as possible.',
-  resolved:
-    'Our support team marked this conversation as resolved. If you need anything else, just write here.',
-  ratingRequest: 'How did we do? Please rate this conversation from 1 (poor) to 5 (great).',
-  ratingThanks: 'Thank you for your feedback!',
-  dismissed: 'No problem. What else can I help you with?',
-  unsupported: 'Sorry, I can’t read that kind of message yet. Could you describe it in text?',
-} as const;
+import path from 'node:path';
+import { COPY_TEXT_KEYS, createCopy } from '../copy/copy-loader.ts';
+import type { Copy, CopyFor } from '../ports/copy.ts';
 
-/** Choice ids the engine itself offers. Flow choices use their own ids. */
+/**
+ * The engine's access to what the bot says. The sentences themselves live in the per-locale copy
+ * files (`kb/copy/<locale>.yml`), loaded and validated at startup by `src/copy/copy-loader.ts`;
+ * nothing company-specific is written here.
+ */
+
+/** Copy files shipped with the repository: what an engine built without startup wiring (tests) says. */
+const SHIPPED_COPY_DIR = path.resolve(import.meta.dirname, '../../kb/copy');
+
+let configured: CopyFor | undefined;
+
+/**
+ * Installs the copy loaded at startup (`createUnderstanding` loads `<KB_DIR>/copy`). Until then,
+ * the engine reads the shipped files the first time it needs a sentence.
+ */
+export function configureEngineCopy(copyFor: CopyFor): void {
+  configured = copyFor;
+}
+
+/** The copy for the customer's language (`und` and unknown languages: English). */
+export function engineCopy(locale?: string): Copy {
+  configured ??= createCopy(SHIPPED_COPY_DIR);
+  return configured(locale);
+}
+
+type CopyText = (typeof COPY_TEXT_KEYS)[number];
+
+/** English copy by key, for deciders that have no customer language at hand (desk and system events). */
+export const COPY: { readonly [K in CopyText]: string } = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    COPY_TEXT_KEYS.map((key) => [key, { enumerable: true, get: () => engineCopy('en')[key] }]),
+  ),
+) as { readonly [K in CopyText]: string };
+
+/** Choice ids the engine itself offers (labels come from the copy). Flow choices use their own ids. */
 export const ENGINE_CHOICES = {
-  handoff: { id: 'sb:handoff', label: 'Talk to a person' },
-  dismiss: { id: 'sb:dismiss', label: 'No thanks' },
-  somethingElse: { id: 'sb:none', label: 'None of these' },
+  handoff: {
+    id: 'sb:handoff',
+    get label(): string {
+      return engineCopy('en').choices.handoff;
+    },
+  },
+  /** "Talk to a person" offered after a complaint: the handoff goes out with a higher priority. */
+  handoffPriority: 'sb:handoff:priority',
+  dismiss: {
+    id: 'sb:dismiss',
+    get label(): string {
+      return engineCopy('en').choices.dismiss;
+    },
+  },
+  somethingElse: {
+    id: 'sb:none',
+    get label(): string {
+      return engineCopy('en').choices.none;
+    },
+  },
+  /** Resume the flow the customer stepped out of. */
+  flowContinue: 'sb:flow:continue',
+  /** Leave the flow the customer stepped out of. */
+  flowCancel: 'sb:flow:cancel',
   articlePrefix: 'sb:kb:',
   ratingPrefix: 'sb:csat:',
 } as const;

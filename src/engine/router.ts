@@ -9,12 +9,24 @@ export type SmallTalkIntent = (typeof SMALL_TALK_INTENTS)[number];
 /** The intent that means "let me talk to a person". */
 export const HUMAN_INTENT = 'talk_to_human';
 
+/** A flow the customer has not answered for this long is dropped instead of resumed. */
+export const FLOW_IDLE_MS = 30 * 60_000;
+
+/**
+ * When the two best articles both clear the answer threshold and are closer than this, the bot
+ * asks which one is meant instead of guessing. Set on `eval/conversations/dev.jsonl`: it turns
+ * most near-tie wrong answers into clarifying questions at little cost to the answer rate.
+ */
+export const ANSWER_MARGIN = 0.05;
+
 export type Route =
-  | { readonly type: 'handoff_choice' }
+  | { readonly type: 'handoff_choice'; readonly priority?: 'high' }
   | { readonly type: 'dismiss' }
   | { readonly type: 'article'; readonly articleId: string }
   | { readonly type: 'flow'; readonly flow: Flow }
   | { readonly type: 'small_talk'; readonly intent: SmallTalkIntent }
+  /** A complaint with no support question in it: apologise and offer a person. */
+  | { readonly type: 'complaint' }
   | { readonly type: 'knowledge' };
 
 export interface RouteInput {
@@ -32,6 +44,7 @@ export interface RouteInput {
 export function routeMessage(input: RouteInput): Route {
   const { choiceId, understanding } = input;
   if (choiceId === ENGINE_CHOICES.handoff.id) return { type: 'handoff_choice' };
+  if (choiceId === ENGINE_CHOICES.handoffPriority) return { type: 'handoff_choice', priority: 'high' };
   if (choiceId === ENGINE_CHOICES.dismiss.id) return { type: 'dismiss' };
   if (choiceId?.startsWith(ENGINE_CHOICES.articlePrefix)) {
     return { type: 'article', articleId: choiceId.slice(ENGINE_CHOICES.articlePrefix.length) };
@@ -42,8 +55,35 @@ export function routeMessage(input: RouteInput): Route {
     if (flow) return { type: 'flow', flow };
     const smallTalk = SMALL_TALK_INTENTS.find((s) => s === intent);
     if (smallTalk) return { type: 'small_talk', intent: smallTalk };
+    if (intent === COMPLAINT_INTENT) return { type: 'complaint' };
   }
+  // A complaint signal only decides when no support intent was recognised: "worst service,
+  // where is my refund?" is a refund question first (answered, with a person offered).
+  const confident = intent !== null && understanding.confidence >= input.minIntentConfidence;
+  if (understanding.signals.complaint === true && !confident) return { type: 'complaint' };
   return { type: 'knowledge' };
+}
+
+/** The intent that means "I am complaining". */
+export const COMPLAINT_INTENT = 'complaint';
+
+// Whole-message commands only: "cancel my order" and "stop sending emails" are questions, not commands.
+const CANCEL_COMMAND =
+  /^(?:(?:ok(?:ay)?|no|please|pls|just|actually)[,!.\s]+)*(?:cancel|stop|quit|exit|abort|start over|start again|restart|reset|never ?mind|forget (?:it|that)|cancelar|parar|para|olvídalo|empezar de nuevo|abbrechen|stopp|neu starten|vergiss es|annuler|arrête|arrêter|recommencer|laisse tomber|cancela|começar de novo|esquece)(?:[\s,]+(?:it|that|this|please|pls|por favor|bitte|s'il vous plaît|svp))*[.!\s]*$/iu;
+
+/** "cancel", "stop", "start over" (and their es/de/fr/pt counterparts) as a whole message. */
+export function isCancelCommand(text: string): boolean {
+  return CANCEL_COMMAND.test(text.trim());
+}
+
+// Questions are answered even mid-flow; plain answers to the flow's question are not questions.
+const QUESTION_START =
+  /^(?:actually|wait|also|and|btw|by the way|sorry|hey|oh|ok|so)?[,\s]*(?:how|what|what's|whats|why|where|when|which|who|can|could|do|does|did|is|are|will|would|should|may|i need to|i want to|i'd like to|i forgot|i lost|i can't|i cant)\b/i;
+
+/** A support question rather than an answer to a flow's prompt ("actually how do I reset my password"). */
+export function looksLikeQuestion(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.split(/\s+/).length >= 3 && (trimmed.endsWith('?') || QUESTION_START.test(trimmed));
 }
 
 export type KnowledgeOutcome =
@@ -51,15 +91,22 @@ export type KnowledgeOutcome =
   | { readonly type: 'clarify'; readonly articles: readonly KbHit[] }
   | { readonly type: 'unknown' };
 
-/** Turns retrieval scores into answer / clarify / don't know, by the configured thresholds. */
+/**
+ * Turns retrieval scores into answer / clarify / don't know, by the configured thresholds: a best
+ * article above the answer threshold is the answer unless the runner-up is within `margin` of it
+ * (then the customer picks); between the thresholds the candidates are offered.
+ */
 export function judgeHits(
   hits: readonly KbHit[],
   thresholds: { readonly answer: number; readonly clarify: number },
   maxChoices: number,
+  margin = ANSWER_MARGIN,
 ): KnowledgeOutcome {
   const best = hits[0];
   if (!best || best.score < thresholds.clarify) return { type: 'unknown' };
-  if (best.score >= thresholds.answer) return { type: 'answer', hits };
+  const second = hits.find((h) => h.id !== best.id);
+  const nearTie = second !== undefined && second.score >= Math.max(thresholds.clarify, best.score - margin);
+  if (best.score >= thresholds.answer && !nearTie) return { type: 'answer', hits };
   const articles: KbHit[] = [];
   for (const hit of hits) {
     if (hit.score < thresholds.clarify) break;

@@ -58,6 +58,43 @@ const SHORT_WORDS: Readonly<Record<string, string>> = {
   grazie: 'it',
 };
 
+/** Short, frequent words that mark each language; a short message needs one to leave English. */
+const FUNCTION_WORDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  es: new Set(
+    'el la los las es está estoy mi mis tu por para con una uno pero como cómo qué dónde cuándo cuánto cuánta quiero necesito tengo puedo no se me lo le su y del al hay mis aceptan'.split(
+      ' ',
+    ),
+  ),
+  de: new Set(
+    'der die das ist ich du sie wir mein meine meinen mir mich ein eine einen nicht und mit für auf wie was wo warum wann habe kann zu den dem im auch wurde bitte'.split(
+      ' ',
+    ),
+  ),
+  fr: new Set(
+    "le la les est je tu vous nous mon ma mes votre vos une des pour avec dans sur pas ne qui que quoi où comment pourquoi veux voudrais suis ai j'ai c'est on m'a".split(
+      ' ',
+    ),
+  ),
+  pt: new Set(
+    'o os as é está estou meu minha meus minhas você vocês um uma não com para por como onde quando quero preciso do da dos das no na ao cadê vocês'.split(
+      ' ',
+    ),
+  ),
+  it: new Set(
+    'il lo gli è sono io mio mia un una non con per come dove quando perché voglio vorrei ho del della'.split(
+      ' ',
+    ),
+  ),
+};
+
+/** Letters and punctuation only one of the languages uses. */
+const LANGUAGE_MARKS: readonly (readonly [string, RegExp])[] = [
+  ['es', /[¿¡ñ]/],
+  ['pt', /[ãõ]/],
+  ['de', /[ßäöü]/],
+  ['fr', /[èêëœç]/],
+];
+
 /** Frequent English words that are rare in the other languages; they outvote a weak n-gram guess. */
 const ENGLISH_WORDS = new Set(
   "the is are was my your i im i'm you it this that what where when why how can could would please do does did have has not and with for to of in on me we they be or if there at from our thanks hello hi hey my order account password card help want need reset refund return shipping delivery cancel get got still yet agent human representative person please pls help invalid api key".split(
@@ -89,7 +126,23 @@ export function detectLanguage(text: string): string {
   const scores = result.getScores();
   const guess = result.language;
   if (guess === '' || guess === undefined) return english > 0 ? 'en' : 'und';
+  // eld's own reliability check: too few n-grams or too close a call says nothing ("zebra quantum"),
+  // unless the spelling gives the language away ("¿aceptan paypal?").
+  if (guess !== 'en' && !result.isReliable()) {
+    const hinted = LANGUAGE_MARKS.find(([, marks]) => marks.test(text))?.[0];
+    return hinted ?? (english > 0 ? 'en' : 'und');
+  }
   if (guess !== 'en' && english >= Math.max(2, Math.ceil(words.length / 2))) return 'en';
+  // n-grams over two or three words are easily fooled ("zebra quantum" reads as Portuguese): a short
+  // message leaves English only with a function word or a spelling mark of that language.
+  if (
+    guess !== 'en' &&
+    words.length <= 4 &&
+    !words.some((w) => FUNCTION_WORDS[guess]?.has(w)) &&
+    !LANGUAGE_MARKS.some(([language, marks]) => language === guess && marks.test(text))
+  ) {
+    return english > 0 ? 'en' : 'und';
+  }
   // Very short text is a coin toss for n-grams: an English word or a narrow lead keeps English.
   const [first = 0, second = 0] = Object.values(scores).sort((a, b) => b - a);
   if (

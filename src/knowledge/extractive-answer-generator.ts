@@ -1,5 +1,6 @@
 import type { KbAnswer, KbHit } from '../model/understanding.ts';
 import type { AnswerGenerator, AnswerInput } from '../ports/knowledge-retriever.ts';
+import { analyze } from './text-analysis.ts';
 
 /** Chat-sized default: about a phone screen of text. */
 export const DEFAULT_ANSWER_MAX_LENGTH = 600;
@@ -34,15 +35,97 @@ export class ExtractiveAnswerGenerator implements AnswerGenerator {
     const best = input.hits.find((hit) => cleanMarkdown(hit.text).length > 0);
     if (!best) return { text: this.noAnswerText, citations: [], grounded: false, source: 'extractive' };
     const maxLength = Math.max(80, input.maxLength ?? this.maxLength);
-    const body = cleanMarkdown(best.text);
-    const text = body.length <= maxLength ? body : trimAtSentence(body, maxLength);
+    const { text: body, removedContact } = withoutContactSentences(cleanMarkdown(best.text));
+    const passage = body.length > 0 ? selectPassage(body, input.question, maxLength) : '';
+    if (passage.length === 0) {
+      return { text: this.noAnswerText, citations: [], grounded: false, source: 'extractive' };
+    }
     return {
-      text,
+      text: passage,
       citations: [citationOf(best)],
       grounded: true,
       source: 'extractive',
+      ...(removedContact ? { offerHandoff: true } : {}),
     };
   }
+}
+
+/**
+ * Sentences that send the customer elsewhere for help ("contact us", "email support@…"). In the
+ * chat the customer is already talking to us, so they are left out and the engine offers a person.
+ */
+const CONTACT_SENTENCE =
+  /\b(?:contact (?:us|support|our (?:support )?team|customer (?:service|support)|developer support)|(?:e-?mail|call|phone|write to|message) (?:us|support|our (?:support )?team)|chat with us|get in touch|reach out to (?:us|support)|[\w.+-]*support@[\w.-]+)\b/i;
+
+/** Drops the sentences (and list items) that tell the reader to contact support. */
+export function withoutContactSentences(text: string): { text: string; removedContact: boolean } {
+  let removedContact = false;
+  const lines = text.split('\n').map((line) => {
+    if (!CONTACT_SENTENCE.test(line)) return line;
+    const kept = splitSentences(line).filter((sentence) => {
+      const contact = CONTACT_SENTENCE.test(sentence);
+      if (contact) removedContact = true;
+      return !contact;
+    });
+    return kept.join(' ');
+  });
+  // A list item or paragraph that was only a contact sentence disappears, with its marker.
+  const kept = lines.filter((line) => !/^\s*(?:•|\d+\.)\s*$/.test(line));
+  return {
+    text: kept
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+    removedContact,
+  };
+}
+
+function splitSentences(line: string): string[] {
+  return line.split(/(?<=[.!?])\s+(?=[A-Z"(])/).filter((part) => part.trim().length > 0);
+}
+
+/**
+ * The part of a section that answers the question, at most `maxLength` characters: the whole
+ * section when it fits; otherwise the block (paragraph or list) sharing the most words with the
+ * question, with the sentence that introduces a list, and what follows it while it fits.
+ */
+export function selectPassage(section: string, question: string, maxLength: number): string {
+  if (section.length <= maxLength) return section;
+  const blocks = section
+    .split(/\n{2,}/)
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  const terms = new Set(analyze(question));
+  const score = (block: string): number => analyze(block).filter((t) => terms.has(t)).length;
+  let start = 0;
+  let bestScore = score(blocks[0] ?? '');
+  blocks.forEach((block, i) => {
+    const value = score(block);
+    if (value > bestScore) {
+      bestScore = value;
+      start = i;
+    }
+  });
+  // A list reads badly without the sentence that introduces it ("Your options are:").
+  const previous = blocks[start - 1];
+  if (
+    start > 0 &&
+    previous !== undefined &&
+    /:\s*$/.test(previous) &&
+    /^(?:•|\d+\.)\s/.test(blocks[start] ?? '')
+  ) {
+    start--;
+  }
+  let passage = '';
+  for (const block of blocks.slice(start)) {
+    const next = passage.length === 0 ? block : `${passage}\n\n${block}`;
+    if (next.length > maxLength) {
+      if (passage.length === 0) return trimAtSentence(block, maxLength);
+      break;
+    }
+    passage = next;
+  }
+  return passage;
 }
 
 function citationOf(hit: KbHit): KbAnswer['citations'][number] {

@@ -47,4 +47,9 @@ export interface KbAnswer {
   /** False when the knowledge base has no answer; the engine then offers a human. */
   readonly grounded: boolean;
   readonly source: string;
+  /**
+   * The article sends people to the support team for this (a sentence saying so was left out of
+   * the answer): the engine offers a person with the answer instead of telling them to write in.
+   */
+  readonly offerHandoff?: boolean;
 }

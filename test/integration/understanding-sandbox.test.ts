@@ -34,13 +34,16 @@ describe('sandbox with the real local understanding and kb/', () => {
   });
 
   it.each(['Can you recommend a good lasagna recipe?', 'Who won the football world cup in 1998?'])(
-    'says it does not know and offers a person for "%s", rather than a wrong article',
+    'answers off-topic "%s" with what it can help with: topics as choices, no article, no handoff',
     async (question) => {
-      const response = await say(`u-unknown-${question.length}`, question);
+      const response = await say(`u-offtopic-${question.length}`, question);
+      expect(response.state).toBe('bot');
       expect(response.replies).toHaveLength(1);
-      expect(response.replies[0]?.text).toMatch(/don’t know/);
+      expect(response.replies[0]?.text).toMatch(/only able to help with Brightcart questions/);
       expect(response.replies[0]?.text).not.toContain('Sources:');
-      expect(response.replies[0]?.choices?.map((c) => c.id)).toContain('sb:handoff');
+      const choices = response.replies[0]?.choices?.map((c) => c.id) ?? [];
+      expect(choices).toContain('sb:kb:track-order');
+      expect(choices).toContain('sb:handoff');
     },
   );
 });

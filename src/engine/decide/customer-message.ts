@@ -4,16 +4,21 @@ import type { InboundMessage } from '../../model/inbound-event.ts';
 import type { Choice } from '../../model/outbound-message.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
 import type { IntentResult, KbAnswer, KbHit } from '../../model/understanding.ts';
+import type { Copy } from '../../ports/copy.ts';
+import { fillCopy } from '../../ports/copy.ts';
 import type { Flow, FlowInput, StepResult } from '../../ports/flow.ts';
-import { COPY, ENGINE_CHOICES } from '../copy.ts';
+import { ENGINE_CHOICES, engineCopy } from '../copy.ts';
 import type { Decision } from '../decision.ts';
 import { type HandoffPriority, decideHandoff } from '../handoff-policy.ts';
 import { isHumanOwned } from '../ownership.ts';
 import {
+  FLOW_IDLE_MS,
   HUMAN_INTENT,
   type KnowledgeOutcome,
   type Route,
+  isCancelCommand,
   judgeHits,
+  looksLikeQuestion,
   matchTypedChoice,
   routeMessage,
 } from '../router.ts';
@@ -44,13 +49,39 @@ export type CustomerPlan =
   | { readonly type: 'relay' }
   | { readonly type: 'rating'; readonly score: number; readonly ticketId: string }
   | { readonly type: 'flow_step'; readonly flow: Flow; readonly choiceId: string | undefined }
-  | { readonly type: 'handoff'; readonly reason: string; readonly priority: HandoffPriority }
-  | { readonly type: 'route'; readonly route: Route; readonly choiceId: string | undefined };
+  /** "cancel", "stop", "start over": leaves the active flow (if any) and pending choices. */
+  | { readonly type: 'cancel'; readonly flow: Flow | undefined }
+  /** The customer chose to go back to the flow they stepped out of. */
+  | { readonly type: 'flow_resume'; readonly flow: Flow }
+  | {
+      readonly type: 'handoff';
+      readonly reason: string;
+      readonly priority: HandoffPriority;
+      /** The local path cannot answer in the customer's language. */
+      readonly language?: string;
+    }
+  | {
+      readonly type: 'route';
+      readonly route: Route;
+      readonly choiceId: string | undefined;
+      /** A flow the customer stepped out of: answered, then reminded of it (or it takes over again). */
+      readonly resume?: Flow;
+    };
+
+/** Languages the local path answers in (the knowledge base's); others get a person, or the LLM. */
+const LOCAL_ANSWER_LANGUAGES = new Set(['en', 'und']);
 
 /** Whether the turn needs classification at all (not while a human owns it, nor for a rating). */
 export function needsUnderstanding(input: CustomerTurnInput): boolean {
   const plan = planCustomerTurn(input, null);
   return plan.type !== 'relay' && plan.type !== 'rating';
+}
+
+/** The active flow, unless it went idle (then it is dropped and the message routed afresh). */
+export function activeFlowOf(input: CustomerTurnInput): Flow | undefined {
+  const state = input.context.flow;
+  if (!state || input.now - state.updatedAt > FLOW_IDLE_MS) return undefined;
+  return input.flows.find((f) => f.id === state.flowId);
 }
 
 /** Pure: what this turn will do, given the understanding (null before classifying). */
@@ -65,9 +96,18 @@ export function planCustomerTurn(input: CustomerTurnInput, understanding: Intent
     }
   }
   if (!understanding) return { type: 'route', route: { type: 'knowledge' }, choiceId };
-  const activeFlow = context.flow ? input.flows.find((f) => f.id === context.flow?.flowId) : undefined;
-  if (context.flow && activeFlow && !understanding.signals.humanRequested) {
-    return { type: 'flow_step', flow: activeFlow, choiceId };
+  const activeFlow = activeFlowOf(input);
+  if (choiceId === ENGINE_CHOICES.flowCancel || (choiceId === undefined && isCancelCommand(event.text))) {
+    return { type: 'cancel', flow: activeFlow };
+  }
+  if (activeFlow && choiceId === ENGINE_CHOICES.flowContinue)
+    return { type: 'flow_resume', flow: activeFlow };
+  let resume: Flow | undefined;
+  if (activeFlow && !understanding.signals.humanRequested) {
+    if (!stepsOut(input, activeFlow, choiceId, understanding)) {
+      return { type: 'flow_step', flow: activeFlow, choiceId };
+    }
+    resume = activeFlow;
   }
   const route = routeMessage({
     choiceId,
@@ -88,8 +128,55 @@ export function planCustomerTurn(input: CustomerTurnInput, understanding: Intent
     choseHuman: route.type === 'handoff_choice',
     vipOnChosenIntent,
   });
-  if (policy.handoff) return { type: 'handoff', reason: policy.reason, priority: policy.priority };
-  return { type: 'route', route, choiceId };
+  if (policy.handoff) {
+    const chosenPriority = route.type === 'handoff_choice' ? route.priority : undefined;
+    const priority = chosenPriority === 'high' && policy.priority === 'normal' ? 'high' : policy.priority;
+    return { type: 'handoff', reason: policy.reason, priority };
+  }
+  // Without a model the answers are the English articles quoted as they are: a question in another
+  // language goes to a person, with the language on the ticket, rather than an English reply.
+  const language = understanding.signals.language;
+  if (
+    (route.type === 'knowledge' || route.type === 'complaint') &&
+    understanding.source !== 'llm' &&
+    !LOCAL_ANSWER_LANGUAGES.has(language.toLowerCase().split('-')[0] ?? '')
+  ) {
+    return {
+      type: 'handoff',
+      reason: `customer writes in ${language}; the local path answers in English only`,
+      priority: route.type === 'complaint' ? 'high' : 'normal',
+      language,
+    };
+  }
+  return resume ? { type: 'route', route, choiceId, resume } : { type: 'route', route, choiceId };
+}
+
+/**
+ * Pure: whether a message mid-flow steps out of it. The flow keeps everything it accepts (its
+ * own choices, a valid answer); a message it would reject steps out when it is an engine choice,
+ * a confident intent that is not the flow's own, or a support question.
+ */
+function stepsOut(
+  input: CustomerTurnInput,
+  flow: Flow,
+  choiceId: string | undefined,
+  understanding: IntentResult,
+): boolean {
+  if (choiceId !== undefined) return choiceId.startsWith('sb:');
+  const state = input.context.flow;
+  const result = flow.step(
+    state?.stepId ?? '',
+    flowInput(input, undefined, understanding),
+    state?.retries ?? 0,
+  );
+  const rejected = result.type === 'handoff' || (result.type === 'continue' && result.retry === true);
+  if (!rejected) return false;
+  const intent = understanding.intent;
+  const otherIntent =
+    intent !== null &&
+    understanding.confidence >= input.settings.minIntentConfidence &&
+    !flow.triggers.includes(intent);
+  return otherIntent || looksLikeQuestion(input.event.text);
 }
 
 /** Pure: which knowledge lookup the plan needs, if any. */
@@ -97,14 +184,31 @@ export function knowledgeNeed(
   plan: CustomerPlan,
   event: InboundMessage,
 ):
-  | { readonly type: 'search'; readonly query: string }
+  | {
+      readonly type: 'search';
+      readonly query: string;
+      /** Retrieval options the search should get (`KnowledgeRetriever.search`). */
+      readonly options: {
+        readonly intent?: { readonly name: string; readonly confidence: number };
+        readonly locale?: string;
+      };
+    }
   | { readonly type: 'article'; readonly id: string }
   | null {
   if (plan.type !== 'route') return null;
   if (plan.route.type === 'article') return { type: 'article', id: plan.route.articleId };
   if (plan.route.type === 'knowledge' || plan.route.type === 'handoff_choice')
-    return { type: 'search', query: event.text };
+    return { type: 'search', query: event.text, options: {} };
   return null;
+}
+
+/** The retrieval options for a search: the recognised intent favours the articles linked to it. */
+export function searchOptions(understanding: IntentResult | null): {
+  readonly intent?: { readonly name: string; readonly confidence: number };
+} {
+  return understanding?.intent
+    ? { intent: { name: understanding.intent, confidence: understanding.confidence } }
+    : {};
 }
 
 /** Pure: turns retrieval hits into answer / clarify / unknown for this plan. */
@@ -137,6 +241,9 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
 
   const plan = planCustomerTurn(input, findings.understanding);
   const u = findings.understanding;
+  const copy = engineCopy(u?.signals.language);
+  // A flow left idle is dropped quietly; the message is routed as if there had been none.
+  if (context.flow && !activeFlowOf(input) && plan.type !== 'relay') turn.changes.flow = null;
   turn.debug = {
     eventId: event.id,
     intent: u?.intent ?? null,
@@ -174,7 +281,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
         escalationLevel: 0,
       };
       turn.effect({ type: 'desk_rate', ticket, score: plan.score });
-      turn.reply({ kind: 'text', text: COPY.ratingThanks }, 'answer');
+      turn.reply({ kind: 'text', text: copy.ratingThanks }, 'answer');
       turn.changes.awaitingRating = null;
       turn.changes.pendingChoices = [];
       turn.debug = { ...turn.debug, route: 'rating' };
@@ -200,7 +307,34 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
   }
   if (plan.type === 'handoff') {
     turn.debug = { ...turn.debug, route: 'handoff' };
-    handoff(turn, input, plan.reason, plan.priority, findings, findings.hits);
+    handoff(
+      turn,
+      input,
+      plan.reason,
+      plan.priority,
+      findings,
+      findings.hits,
+      true,
+      plan.language ? copy.handoffLanguage : undefined,
+    );
+    return turn.build();
+  }
+  if (plan.type === 'cancel') {
+    turn.debug = { ...turn.debug, route: 'cancel' };
+    turn.changes.flow = null;
+    turn.changes.failedTurns = 0;
+    turn.reply(
+      {
+        kind: 'text',
+        text: plan.flow || context.pendingChoices.length > 0 ? copy.cancelled : copy.nothingToCancel,
+      },
+      'answer',
+    );
+    return turn.build();
+  }
+  if (plan.type === 'flow_resume') {
+    turn.debug = { ...turn.debug, route: 'flow', flow: plan.flow.id };
+    applyFlowResult(turn, input, plan.flow, plan.flow.start(flowInput(input, undefined, u)), findings, false);
     return turn.build();
   }
 
@@ -208,13 +342,26 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
   switch (route.type) {
     case 'dismiss':
       turn.debug = { ...turn.debug, route: 'dismiss' };
-      turn.reply({ kind: 'text', text: COPY.dismissed }, 'answer');
+      turn.reply({ kind: 'text', text: copy.dismissed }, 'answer');
       turn.changes.failedTurns = 0;
+      remind(turn, plan, copy);
       return turn.build();
     case 'small_talk':
       turn.debug = { ...turn.debug, route: 'small_talk' };
-      turn.reply({ kind: 'text', text: COPY[route.intent] }, 'answer');
+      turn.reply({ kind: 'text', text: copy[route.intent] }, 'answer');
+      remind(turn, plan, copy);
       return turn.build();
+    case 'complaint': {
+      turn.debug = { ...turn.debug, route: 'complaint' };
+      const choices: Choice[] = [
+        { id: ENGINE_CHOICES.handoffPriority, label: copy.choices.handoff },
+        { id: ENGINE_CHOICES.dismiss.id, label: copy.choices.dismiss },
+      ];
+      turn.reply({ kind: 'choices', text: copy.complaint, choices }, 'answer');
+      turn.changes.pendingChoices = choices;
+      turn.changes.failedTurns = 0;
+      return turn.build();
+    }
     case 'flow':
       turn.debug = { ...turn.debug, route: 'flow', flow: route.flow.id };
       applyFlowResult(
@@ -237,24 +384,88 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
     turn.debug = { ...turn.debug, route: 'clarify' };
     const choices: Choice[] = [
       ...outcome.articles.map((a) => ({ id: `${ENGINE_CHOICES.articlePrefix}${a.id}`, label: a.title })),
-      ENGINE_CHOICES.handoff,
+      { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
     ];
-    turn.reply({ kind: 'choices', text: COPY.clarify, choices }, 'answer');
+    turn.reply({ kind: 'choices', text: copy.clarify, choices }, 'answer');
     turn.changes.pendingChoices = choices;
     return turn.build();
   }
   if (outcome.type === 'answer' && findings.answer?.grounded) {
     turn.debug = { ...turn.debug, route: 'kb_answer' };
-    turn.reply({ kind: 'text', text: findings.answer.text, citations: findings.answer.citations }, 'answer');
+    const answer = findings.answer;
+    // The bot never tells a customer to contact support: where the article would, or the customer
+    // is upset, a person is offered right here with the answer.
+    const upset = u?.signals.complaint === true;
+    if ((answer.offerHandoff === true || upset) && !plan.resume) {
+      const choices: Choice[] = [
+        {
+          id: upset ? ENGINE_CHOICES.handoffPriority : ENGINE_CHOICES.handoff.id,
+          label: copy.choices.handoff,
+        },
+      ];
+      turn.reply({ kind: 'choices', text: answer.text, citations: answer.citations, choices }, 'answer');
+      turn.changes.pendingChoices = choices;
+    } else {
+      turn.reply({ kind: 'text', text: answer.text, citations: answer.citations }, 'answer');
+    }
     turn.changes.failedTurns = 0;
+    remind(turn, plan, copy);
     return turn.build();
   }
-  cannotHelp(turn, input, findings);
+  if (plan.resume) {
+    // Stepped out of the flow but nothing answers it either: it was meant for the flow after all.
+    const state = context.flow;
+    const result = plan.resume.step(
+      state?.stepId ?? '',
+      flowInput(input, plan.choiceId, u),
+      state?.retries ?? 0,
+    );
+    applyFlowResult(turn, input, plan.resume, result, findings, false);
+    return turn.build();
+  }
+  cannotHelp(turn, input, findings, copy);
   return turn.build();
 }
 
-/** No answer: count the failure, and hand off once the policy says so. */
-function cannotHelp(turn: TurnBuilder, input: CustomerTurnInput, findings: CustomerFindings): void {
+/** After answering something else mid-flow: remind the customer of the flow and offer to go on. */
+function remind(turn: TurnBuilder, plan: CustomerPlan, copy: Copy): void {
+  if (plan.type !== 'route' || !plan.resume) return;
+  const flow = copy.flows[plan.resume.id] ?? plan.resume.id;
+  const choices: Choice[] = [
+    { id: ENGINE_CHOICES.flowContinue, label: copy.choices.continueFlow },
+    { id: ENGINE_CHOICES.flowCancel, label: copy.choices.cancelFlow },
+  ];
+  turn.reply({ kind: 'choices', text: fillCopy(copy.flowReminder, { flow }), choices }, 'answer');
+  turn.changes.pendingChoices = choices;
+}
+
+/**
+ * No answer. Off-topic messages (confidently no support intent) get what the bot can help with,
+ * as choices, and do not count towards a handoff: staff are not there for small talk. A support
+ * question the bot cannot answer counts, and the policy hands off once there are enough.
+ */
+function cannotHelp(
+  turn: TurnBuilder,
+  input: CustomerTurnInput,
+  findings: CustomerFindings,
+  copy: Copy,
+): void {
+  const u = findings.understanding;
+  // Off-topic: the classifier is confident the message is about nothing the bot supports (for an
+  // out-of-scope result, `confidence` is the confidence in "out of scope").
+  if (u !== null && u.intent === null && u.confidence >= input.settings.minIntentConfidence) {
+    turn.debug = turn.debug ? { ...turn.debug, route: 'off_topic' } : null;
+    const max = Math.max(2, Math.min(copy.topics.length, input.capabilities.maxButtons || 3) - 1);
+    const choices: Choice[] = [
+      ...copy.topics
+        .slice(0, max)
+        .map((t) => ({ id: `${ENGINE_CHOICES.articlePrefix}${t.article}`, label: t.label })),
+      { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
+    ];
+    turn.reply({ kind: 'choices', text: copy.offTopic, choices }, 'answer');
+    turn.changes.pendingChoices = choices;
+    return;
+  }
   const failedTurns = input.context.failedTurns + 1;
   const policy = decideHandoff({
     signals: findings.understanding?.signals ?? null,
@@ -270,8 +481,11 @@ function cannotHelp(turn: TurnBuilder, input: CustomerTurnInput, findings: Custo
     return;
   }
   turn.debug = turn.debug ? { ...turn.debug, route: 'unknown' } : null;
-  const choices = [ENGINE_CHOICES.handoff, ENGINE_CHOICES.dismiss];
-  turn.reply({ kind: 'choices', text: COPY.unknown, choices }, 'answer');
+  const choices: Choice[] = [
+    { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
+    { id: ENGINE_CHOICES.dismiss.id, label: copy.choices.dismiss },
+  ];
+  turn.reply({ kind: 'choices', text: copy.unknown, choices }, 'answer');
   turn.changes.failedTurns = failedTurns;
   turn.changes.pendingChoices = choices;
 }
@@ -342,6 +556,8 @@ function handoff(
   findings: CustomerFindings,
   kbTried: readonly KbHit[],
   notify = true,
+  /** What the customer is told instead of the usual handoff notice (e.g. the language handoff). */
+  notice?: string,
 ): void {
   const { context, now, event } = input;
   const ticket: HandoffTicket = {
@@ -358,12 +574,11 @@ function handoff(
   turn.changes.pendingChoices = [];
   if (notify) {
     const availability = input.settings.staffAvailability?.(now);
+    const copy = engineCopy(findings.understanding?.signals.language);
     const text =
-      availability && !availability.open
-        ? COPY.handoffClosed.replace('{backAt}', availability.backAt ?? 'soon')
-        : priority === 'normal'
-          ? COPY.handoff
-          : COPY.handoffApology;
+      availability && !availability.open && availability.backAt
+        ? fillCopy(copy.handoffAfterHours, { backAt: availability.backAt })
+        : (notice ?? (priority === 'normal' ? copy.handoff : copy.complaintHandoff));
     turn.reply({ kind: 'handoff_notice', text, state: 'waiting_for_human' }, 'handoff_notice');
   }
   const u = findings.understanding;

@@ -40,6 +40,16 @@ describe('detectLanguage (eld, offline, plus chat corrections)', () => {
     expect(detectLanguage('?!')).toBe('und');
     expect(detectLanguage('ok')).toBe('und');
   });
+
+  it('does not call gibberish a foreign language (that would hand it to a person)', () => {
+    for (const text of ['zebra quantum', 'purple elephant', 'asdf qwer']) {
+      expect(['en', 'und']).toContain(detectLanguage(text));
+    }
+  });
+
+  it('reads the language off its spelling when the text is too short for n-grams', () => {
+    expect(detectLanguage('¿aceptan paypal?')).toBe('es');
+  });
 });
 
 describe('language of a conversation', () => {
