@@ -27,6 +27,7 @@ import {
 import {
   COMMAND_HELP_TEXT,
   EDIT_NOT_RELAYED_TEXT,
+  FILES_NOT_RELAYED_TEXT,
   NOT_STAFF_REPLY_TEXT,
   NOT_STAFF_TEXT,
   RESET_TEXT,
@@ -154,6 +155,10 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
         if (!staff) {
           await tell(route.channel, route.user, NOT_STAFF_REPLY_TEXT, route.threadTs);
           return;
+        }
+        if (route.files.length > 0) {
+          await tell(route.channel, route.user, FILES_NOT_RELAYED_TEXT, route.threadTs);
+          if (route.text.trim() === '') return;
         }
         const decoded = await decode(route.text, route.user);
         await deps.sink.ingest(

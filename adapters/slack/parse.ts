@@ -316,7 +316,7 @@ export function toCustomerMessage(args: {
 }
 
 /**
- * A staff reply in a handoff thread as a desk action. Its `replyContext` locates the
+ * A staff reply in a handoff thread as a desk action (text only). Its `replyContext` locates the
  * staff message so the ✅ reaction lands on it once the customer got it.
  */
 export function toStaffReply(args: {
@@ -327,7 +327,6 @@ export function toStaffReply(args: {
   readonly userName?: string;
   readonly now: number;
 }): InboundAction {
-  const attachments = toAttachments(args.route.files);
   return {
     kind: 'action',
     id: args.eventId,
@@ -336,11 +335,9 @@ export function toStaffReply(args: {
     actor: staffParticipant(
       args.userName ? { id: args.route.user, name: args.userName } : { id: args.route.user },
     ),
-    action: {
-      type: 'staff_reply',
-      text: args.text,
-      ...(attachments.length > 0 ? { attachments } : {}),
-    },
+    // Files shared in Slack live behind the workspace's login: the customer could not open
+    // them, so only the text is relayed (the listener tells the author).
+    action: { type: 'staff_reply', text: args.text },
     ticketId: args.ticket.id,
     replyContext: {
       channel: args.route.channel,

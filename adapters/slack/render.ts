@@ -401,6 +401,10 @@ export const NOT_STAFF_REPLY_TEXT = `Your reply was not sent to the customer: on
 export const EDIT_NOT_RELAYED_TEXT =
   'Edits are not relayed: the customer already has your original reply. Send a new reply to correct it.';
 
+/** What a staff member who shared a file in a handoff thread is told. */
+export const FILES_NOT_RELAYED_TEXT =
+  'Files shared in Slack are not sent to the customer (they could not open them): paste a public link instead. Text in the same message is still sent.';
+
 /** A button on a card whose ticket the desk no longer knows. */
 export const UNKNOWN_TICKET_TEXT = 'This handoff no longer exists, so nothing was changed.';
 

@@ -252,6 +252,13 @@ describe('Slack desk end to end: two processes, one Redis', () => {
         JSON.stringify(c.args.blocks).includes('rated 5/5'),
     );
 
+    // A click on the resolved card no longer applies: the clicker is told, never ignored.
+    await send(b, click(FAKE_SLACK.staff, 'handoff_claim', ticketValue, FAKE_SLACK.triage, cardTs), true);
+    await seen(
+      'ephemeral answer to a stale click',
+      (c) => c.method === 'chat.postEphemeral' && c.args.user === FAKE_SLACK.staff,
+    );
+
     // 8. The bot answers the next message itself.
     const dmPostsBefore = posts(FAKE_SLACK.testerDm).length;
     await send(b, dm('hello'));

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NOT_STAFF_REPLY_TEXT, NOT_STAFF_TEXT, UNKNOWN_TICKET_TEXT } from '../../adapters/slack/render.ts';
+import {
+  FILES_NOT_RELAYED_TEXT,
+  NOT_STAFF_REPLY_TEXT,
+  NOT_STAFF_TEXT,
+  UNKNOWN_TICKET_TEXT,
+} from '../../adapters/slack/render.ts';
 import { StoreUnavailableError } from '../../src/errors.ts';
 import type { InboundAction, InboundMessage } from '../../src/model/inbound-event.ts';
 import {
@@ -179,6 +184,31 @@ describe('Slack over HTTP: staff replies in a handoff thread', () => {
     expect((await postSigned(h.url, threadReply(overrides))).status).toBe(200);
     expect(h.sink.attempts).toBe(0);
     expect(h.fake.calls.slice(calls).filter((c) => c.method !== 'users.info')).toEqual([]);
+  });
+
+  it('relays only the text of a staff reply with a file, and says why', async () => {
+    const h = await start();
+    await h.openTicket();
+    const file = {
+      id: 'F07FILE0001',
+      name: 'label.pdf',
+      mimetype: 'application/pdf',
+      url_private: 'https://files.slack.com/files-pri/T07SUPPORT1-F07FILE0001/label.pdf',
+    };
+    const withText = threadReply(
+      { subtype: 'file_share', files: [file], text: 'here is the label' },
+      'Ev07FILE00001',
+    );
+    const fileOnly = threadReply({ subtype: 'file_share', files: [file], text: '' }, 'Ev07FILE00002');
+    expect((await postSigned(h.url, withText)).status).toBe(200);
+    expect((await postSigned(h.url, fileOnly)).status).toBe(200);
+    expect(h.sink.events.map((e) => (e as InboundAction).action)).toEqual([
+      { type: 'staff_reply', text: 'here is the label' },
+    ]);
+    expect(h.fake.callsOf('chat.postEphemeral').map((c) => c.args.text)).toEqual([
+      FILES_NOT_RELAYED_TEXT,
+      FILES_NOT_RELAYED_TEXT,
+    ]);
   });
 
   it('tells a staff member who edited a reply that edits are not relayed', async () => {
