@@ -13,9 +13,11 @@ import type { Config } from './config.ts';
 import { createKeySpace } from './context/keys.ts';
 import { MemoryContextStore } from './context/memory-context-store.ts';
 import { RedisContextStore } from './context/redis-context-store.ts';
+import { createBusinessHours } from './desk/business-hours.ts';
 import { type Desk, createDesk } from './desk/desk.ts';
 import { MemoryTicketStore, MemoryTimerStore } from './desk/memory-store.ts';
 import { RedisTicketStore, RedisTimerStore } from './desk/redis-store.ts';
+import { isVip } from './desk/routing.ts';
 import type { TicketStore, TimerStore } from './desk/store.ts';
 import { ConversationEngine } from './engine/engine.ts';
 import { readJsonBody, readRawBody, sendJson } from './http/body.ts';
@@ -87,6 +89,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     (await createUnderstanding(config, logger.child({ component: 'understanding' })));
   const { metrics, registry } = createPromMetrics();
 
+  const hours = createBusinessHours(config.desk.businessHours);
   const desk = createDesk({
     tickets: backend.deskTickets,
     timers: backend.deskTimers,
@@ -123,6 +126,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       minIntentConfidence: 0.5,
       kbResults: 5,
       answerMaxLength: 700,
+      isVip: (customerId) => isVip(customerId, config.desk),
+      staffAvailability: (now) => {
+        if (hours.isOpen(now)) return { open: true };
+        const next = hours.nextOpening(now);
+        return next ? { open: false, backAt: next.when } : { open: false };
+      },
     },
   });
   let sandbox: SandboxAdapter | undefined;

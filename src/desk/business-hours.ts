@@ -27,6 +27,8 @@ export interface Opening {
   readonly at: number;
   /** For the customer: "Our team is back Monday at 09:00 (Europe/Madrid)." */
   readonly text: string;
+  /** The same moment on its own, for other sentences: "Monday at 09:00 (Europe/Madrid)". */
+  readonly when: string;
   /** Local parts, for copy in other languages. */
   readonly local: { readonly date: string; readonly weekday: string; readonly time: string };
 }
@@ -183,9 +185,11 @@ function describe(at: number, now: number, zone: string, fixed: string | null): 
         : days < 7
           ? weekday
           : `on ${weekday} ${w.day} ${MONTH_NAMES[w.month - 1] ?? ''}`;
+  const moment = `${when} at ${time} (${zone})`;
   return {
     at,
-    text: fixed ?? `Our team is back ${when} at ${time} (${zone}).`,
+    text: fixed ?? `Our team is back ${moment}.`,
+    when: moment,
     local: { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, weekday, time },
   };
 }

@@ -97,6 +97,7 @@ describe('nextOpening', () => {
     const opening = nextOpening(at('2026-01-17T19:00:00Z'), madrid);
     expect(opening?.at).toBe(at('2026-01-19T08:00:00Z'));
     expect(opening?.text).toBe('Our team is back Monday at 09:00 (Europe/Madrid).');
+    expect(opening?.when).toBe('Monday at 09:00 (Europe/Madrid)');
     expect(opening?.local).toEqual({ date: '2026-01-19', weekday: 'Monday', time: '09:00' });
   });
 
