@@ -123,3 +123,45 @@ describe('desk timers through the engine (sandbox, injected clock)', () => {
     expect(((await told.json()) as { replies: { text: string }[] }).replies[0]?.text).toMatch(/resolved/);
   });
 });
+
+describe('business hours in the handoff message (sandbox, injected clock)', () => {
+  let runtime: Runtime;
+  let base: string;
+
+  beforeAll(async () => {
+    runtime = await createRuntime(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DESK_TIMEZONE: 'Europe/Madrid',
+        DESK_HOURS: 'mon-fri 09:00-18:00',
+        DESK_HOLIDAYS: '2026-01-19',
+      }),
+      {
+        logger: silentLogger,
+        // Saturday 2026-01-17, 20:00 in Madrid; Monday the 19th is a holiday.
+        clock: new FakeClock(Date.parse('2026-01-17T19:00:00Z')),
+        understanding: {
+          classifier: new KeywordClassifier(),
+          retriever: new WordOverlapRetriever(SAMPLE_ARTICLES),
+          answerer: new FirstHitAnswerer(),
+        },
+      },
+    );
+    base = `http://127.0.0.1:${await runtime.start()}`;
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  it('tells a customer who asks for a person outside hours when the team is back', async () => {
+    const res = await fetch(`${base}/sandbox/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'hours-1', text: 'let me talk to a person' }),
+    });
+    const body = (await res.json()) as { state: string; replies: { text: string }[] };
+    expect(body.state).toBe('waiting_for_human');
+    expect(body.replies.map((r) => r.text).join('\n')).toContain('Tuesday at 09:00 (Europe/Madrid)');
+  });
+});
