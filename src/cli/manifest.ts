@@ -43,6 +43,9 @@ export function loadManifest(path = MANIFEST_PATH): SlackManifest {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const without = (record: Record<string, unknown>, key: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+
 /** The events URL for a base URL (a path prefix is kept: `https://h/bot` → `https://h/bot/slack/events`). */
 export function eventsUrl(base: string): string {
   let url: URL;
@@ -79,9 +82,10 @@ export function fillManifest(
   const commands = Array.isArray(features.slash_commands) ? features.slash_commands.filter(isRecord) : [];
   if (options.socketMode) {
     settings.socket_mode_enabled = true;
-    delete events.request_url;
-    delete interactivity.request_url;
-    for (const command of commands) delete command.url;
+    settings.event_subscriptions = without(events, 'request_url');
+    settings.interactivity = without(interactivity, 'request_url');
+    if (commands.length > 0)
+      copy.features = { ...features, slash_commands: commands.map((c) => without(c, 'url')) };
     return copy;
   }
   if (options.url !== undefined) {
