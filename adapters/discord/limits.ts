@@ -134,5 +134,4 @@ export const DISCORD_CAPABILITIES = {
   maxTextLength: MAX_CONTENT_LENGTH,
   maxButtons: MAX_CHOICE_ROWS * MAX_BUTTONS_PER_ROW,
   maxListItems: 0,
-  replyWindowMs: null,
 } as const satisfies Capabilities;

@@ -5,7 +5,6 @@ export const SANDBOX_CAPABILITIES = {
   maxTextLength: 4000,
   maxButtons: 10,
   maxListItems: 10,
-  replyWindowMs: null,
 } as const satisfies Capabilities;
 
 /** How long `POST /sandbox/messages` waits for the turn to finish before answering 504. */

@@ -98,7 +98,6 @@ export const SLACK_CAPABILITIES = {
   maxTextLength: SLACK_SECTION_TEXT_MAX,
   maxButtons: SLACK_ACTIONS_ELEMENTS_MAX,
   maxListItems: 0,
-  replyWindowMs: null,
 } as const satisfies Capabilities;
 
 /**

@@ -93,5 +93,4 @@ export const WHATSAPP_CAPABILITIES = {
   maxTextLength: MAX_TEXT_LENGTH,
   maxButtons: MAX_REPLY_BUTTONS,
   maxListItems: MAX_LIST_ROWS,
-  replyWindowMs: REPLY_WINDOW_MS,
 } as const satisfies Capabilities;

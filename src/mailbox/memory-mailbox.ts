@@ -1,6 +1,15 @@
 import type { Mailbox } from '../ports/mailbox.ts';
 
-/** In-process `Mailbox`: items wait in arrays; takers wait on promises. */
+/** Boxes kept at most; a box nobody takes from (a client that went away) is dropped oldest first. */
+const MAX_BOXES = 10_000;
+/** Items kept per box; older ones go first. */
+const MAX_ITEMS = 100;
+
+/**
+ * In-process `Mailbox`: items wait in arrays; takers wait on promises. Bounded: a
+ * box is re-inserted on every push, so the Map's first entry is the least recently
+ * used one and is dropped when there are too many (O(1) per push).
+ */
 export class MemoryMailbox implements Mailbox {
   readonly #items = new Map<string, unknown[]>();
   readonly #waiters = new Map<string, ((item: unknown) => void)[]>();
@@ -13,7 +22,13 @@ export class MemoryMailbox implements Mailbox {
     }
     const items = this.#items.get(box) ?? [];
     items.push(structuredClone(item));
+    if (items.length > MAX_ITEMS) items.shift();
+    this.#items.delete(box);
     this.#items.set(box, items);
+    if (this.#items.size > MAX_BOXES) {
+      const oldest = this.#items.keys().next().value;
+      if (oldest !== undefined) this.#items.delete(oldest);
+    }
   }
 
   take(box: string, timeoutMs: number): Promise<unknown> {

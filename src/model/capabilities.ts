@@ -11,12 +11,6 @@ export interface Capabilities {
   readonly maxButtons: number;
   /** Most rows of a list picker (0: no list messages); the engine offers at most max(buttons, list rows) choices. */
   readonly maxListItems: number;
-  /**
-   * Free-form replies allowed only this long after the customer's last message
-   * (null: no window). The engine checks it before a staff reply so staff learn
-   * at once that the customer cannot be reached.
-   */
-  readonly replyWindowMs: number | null;
 }
 
 /** Capabilities of a plain text channel, the floor every renderer can reach. */
@@ -24,5 +18,4 @@ export const PLAIN_TEXT_CAPABILITIES = {
   maxTextLength: 4000,
   maxButtons: 0,
   maxListItems: 0,
-  replyWindowMs: null,
 } as const satisfies Capabilities;

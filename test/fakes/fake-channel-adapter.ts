@@ -18,7 +18,6 @@ export class FakeChannelAdapter implements ChannelAdapter {
       maxTextLength: 4000,
       maxButtons: 3,
       maxListItems: 10,
-      replyWindowMs: null,
       ...capabilities,
     };
   }

@@ -68,7 +68,7 @@ function beforeEffect(eventId: string): void {
 
 const channel: ChannelAdapter = {
   platform: 'fault',
-  capabilities: { maxTextLength: 4000, maxButtons: 3, maxListItems: 10, replyWindowMs: null },
+  capabilities: { maxTextLength: 4000, maxButtons: 3, maxListItems: 10 },
   async send(envelope: OutboundEnvelope) {
     const eventId = envelope.replyTo ?? '';
     beforeEffect(eventId);

@@ -47,7 +47,7 @@ export function spawnBot(env: Record<string, string>): {
 }
 
 /** Starts the bot and waits until `/healthz` answers (or fails after `timeoutMs`). */
-export async function startBot(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
+export async function startBot(env: Record<string, string>, timeoutMs = 45_000): Promise<BotProcess> {
   const port = await freePort();
   const { child, output, exit } = spawnBot({ ...env, PORT: String(port), HOST: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;

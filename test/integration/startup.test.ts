@@ -66,10 +66,11 @@ describe('npm start with REDIS_URL', () => {
     expect(answered.replies[0]?.text).toContain('A1234');
 
     const redis = connectRedis();
-    const [, keys] = await redis.scan('0', 'MATCH', `${prefix}:ctx:*`, 'COUNT', 1000);
-    const all = await redis.keys('sb:ctx:sandbox:local:web:restart-1');
+    const keys = await redis.keys(`${prefix}:*`);
+    const unprefixed = await redis.keys('sb:*restart-1*');
     await redis.quit();
-    expect(keys).toContain(`${prefix}:ctx:sandbox:local:web:restart-1`);
-    expect(all).toEqual([]);
+    // One hash tag per conversation, under the configured prefix only.
+    expect(keys).toContain(`${prefix}:{c:sandbox:local:web:restart-1}:ctx`);
+    expect(unprefixed).toEqual([]);
   }, 90_000);
 });

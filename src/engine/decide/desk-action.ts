@@ -83,25 +83,10 @@ export function decideDeskAction(input: DeskActionInput): Decision {
     case 'staff_reply': {
       if (state === 'waiting_for_human') claim(turn, ticket, event.actor.id, 'first staff reply');
       else if (!ticket.assignee) assign(turn, ticket, event.actor.id);
-      const window = input.capabilities.replyWindowMs;
-      const last = context.lastInboundAt;
       const current = turn.ownership.ticket ?? ticket;
-      if (window !== null && (last === null || now - last > window)) {
-        turn.effect({
-          type: 'desk_notify',
-          ticket: current,
-          notice: {
-            kind: 'delivery_failed',
-            code: 'reply_window_closed',
-            text: `Not sent: the customer's reply window on ${event.ref.platform} is closed (their last message was ${last === null ? 'never' : `${Math.round((now - last) / 3_600_000)} h ago`}). They can be reached again once they write.`,
-          },
-        });
-        turn.debug = {
-          ...(turn.debug ?? { eventId: event.id, intent: null, confidence: null, kb: [] }),
-          route: 'desk_reply_window_closed',
-        };
-        return turn.build();
-      }
+      // Whether the customer can still be reached (a closed WhatsApp window, a user who
+      // blocked the bot) is the channel's answer: it sends a configured template or
+      // throws, and the failure is reported in the ticket's thread.
       const sendKey = turn.reply({ kind: 'text', text: action.text }, 'staff_reply', { role: 'staff' });
       if (event.replyContext) {
         turn.effect({ type: 'desk_confirm', ticket: current, sendKey, replyContext: event.replyContext });

@@ -11,7 +11,7 @@ import type { HandoffTicket, OwnershipState } from '../../../src/model/ownership
 
 const ref = { platform: 'fake', workspace: 'w', channel: 'c', threadOrUser: 'u1' };
 const NOW = 1_800_000_000_000;
-const caps: Capabilities = { maxTextLength: 4000, maxButtons: 3, maxListItems: 10, replyWindowMs: null };
+const caps: Capabilities = { maxTextLength: 4000, maxButtons: 3, maxListItems: 10 };
 const ticket: HandoffTicket = {
   id: 't-1',
   openedAt: NOW - 60_000,
@@ -142,17 +142,6 @@ describe('desk actions are checked against the stored state', () => {
     });
     expect(types(d.effects)).toEqual(['desk_reject']);
     expect(d.effects[0]).toMatchObject({ reason: expect.stringContaining('not sent') });
-  });
-
-  it('does not send a staff reply outside the reply window, and tells staff why', () => {
-    const d = decideDeskAction({
-      event: action({ type: 'staff_reply', text: 'late' }),
-      context: context('human', { lastInboundAt: NOW - 25 * 3_600_000 }),
-      now: NOW,
-      capabilities: { ...caps, replyWindowMs: 24 * 3_600_000 },
-    });
-    expect(types(d.effects)).toEqual(['desk_update', 'desk_notify']);
-    expect(d.effects[1]).toMatchObject({ notice: { code: 'reply_window_closed' } });
   });
 
   it('resolves, tells the customer, asks for a rating and waits for it', () => {

@@ -239,7 +239,6 @@ describe('WhatsApp adapter send', () => {
       maxTextLength: 4096,
       maxButtons: 3,
       maxListItems: 10,
-      replyWindowMs: 24 * 60 * 60 * 1000,
     });
   });
 });
