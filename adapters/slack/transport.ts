@@ -31,7 +31,7 @@ export interface SlackTransportConfig {
   readonly bodyLimitBytes: number;
   readonly logger: Logger;
   readonly clock: Clock;
-  /** Web API retries; tests pass `{ retries: 0 }` so nothing waits. */
+  /** Web API retries (default: two quick ones); tests pass `{ retries: 0 }` so nothing waits. */
   readonly retryConfig?: webApi.RetryOptions;
   /** Bot ids when known (skips Bolt's `auth.test`; tests set them). */
   readonly botId?: string;
@@ -52,6 +52,21 @@ export interface SlackTransport {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Web API retries in production: a few quick ones for network errors and 5xx. The
+ * SDK default (10 retries over about 30 minutes) would hold a turn, and the listeners'
+ * 3-second ack, far too long; the engine retries failed effects itself.
+ */
+const DEFAULT_RETRY_POLICY: webApi.RetryOptions = {
+  retries: 2,
+  factor: 2,
+  minTimeout: 300,
+  maxTimeout: 1_000,
+};
+
+/** One Web API request's longest wait (the SDK default is none: a hung connection would hang the turn). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Slack refuses requests stamped more than 5 minutes away; Bolt itself only checks the past. */
 const SIGNATURE_WINDOW_SECONDS = 5 * 60;
@@ -146,7 +161,8 @@ export function createSlackTransport(config: SlackTransportConfig): SlackTranspo
     // A 429 becomes RateLimitedError at once: the engine retries the effect later rather
     // than the client pausing every Slack call of the process.
     rejectRateLimitedCalls: true,
-    ...(config.retryConfig ? { retryConfig: config.retryConfig } : {}),
+    retryConfig: config.retryConfig ?? DEFAULT_RETRY_POLICY,
+    timeout: REQUEST_TIMEOUT_MS,
   };
   const inner: Receiver[] = [];
   let http: HTTPReceiver | undefined;
