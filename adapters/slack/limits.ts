@@ -90,8 +90,9 @@ export const USER_NAME_CACHE_MS = 10 * 60_000;
 export const DONE_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /**
- * Customer-channel capabilities of a Slack DM: `text` up to 4,000, choices as buttons
- * in one actions block (25 elements), no list picker, no reply window.
+ * Customer-channel capabilities of a Slack DM: text in a section block (3,000; the
+ * renderer splits longer answers), choices as buttons in one actions block (25
+ * elements), no list picker.
  * @see https://docs.slack.dev/reference/block-kit/blocks/actions-block
  */
 export const SLACK_CAPABILITIES = {
