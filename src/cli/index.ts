@@ -95,4 +95,19 @@ program
     },
   );
 
+program
+  .command('dead-letters')
+  .description(
+    'List events that failed after every retry; replay one once its cause is fixed (needs REDIS_URL)',
+  )
+  .option('--replay <eventId>', 'ingest this dead letter again (under a new id) and drop it from the list')
+  .action(async (options: { replay?: string }) => {
+    const config = configOrExit();
+    const { runDeadLetters } = await import('./dead-letters.ts');
+    process.exitCode = await runDeadLetters(config, options, {
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+    });
+  });
+
 await program.parseAsync(process.argv);

@@ -192,6 +192,15 @@ export class RedisInboundQueue implements InboundQueue {
     return items.map((json) => JSON.parse(json) as { event: InboundEvent; error: string; at: number });
   }
 
+  /** Drops the dead letter of one event (after it was replayed). */
+  async removeDeadLetter(eventId: string): Promise<void> {
+    const key = this.#config.keys.deadLetter;
+    for (const json of await this.#redis.lrange(key, 0, -1)) {
+      if ((JSON.parse(json) as { event: InboundEvent }).event.id === eventId)
+        await this.#redis.lrem(key, 1, json);
+    }
+  }
+
   async #wake(key: string, delayMs: number): Promise<void> {
     // BullMQ's connection waits for Redis to come back; the platform must hear 5xx
     // quickly instead (the event is already recorded: its redelivery wakes it).
