@@ -1,5 +1,15 @@
 import type { Config } from '../config.ts';
 
+/** Platforms this build has an adapter for (the folders under `adapters/`). */
+const BUILT = new Set(['slack', 'whatsapp', 'discord']);
+
+/** Where each configured platform listens. */
+const ON: Readonly<Record<string, string>> = {
+  slack: 'on   /slack/events (or Socket Mode with SLACK_APP_TOKEN)',
+  whatsapp: 'on   /webhooks/whatsapp',
+  discord: 'on   gateway connection',
+};
+
 /** Human guidance for each platform that is off: what switches it on. */
 const HOW_TO: Readonly<Record<string, string>> = {
   slack: 'staff triage desk in Slack',
@@ -18,7 +28,9 @@ export function describePlatforms(config: Config): string[] {
     const what = HOW_TO[platform.name] ?? platform.name;
     lines.push(
       platform.configured
-        ? `  ${label} configured, but this build has no ${platform.name} adapter yet (${what})`
+        ? BUILT.has(platform.name)
+          ? `  ${label} ${ON[platform.name] ?? 'on'}`
+          : `  ${label} configured, but this build has no ${platform.name} adapter (${what})`
         : `  ${label} off  set ${platform.missing.join(', ')} for ${what}`,
     );
   }
