@@ -38,6 +38,12 @@ export interface HybridTuning {
   readonly bodyVector: number;
   readonly groupVector: number;
   /**
+   * Best cosine between the query and one of the article's customer questions (front matter
+   * `questions`), each embedded on its own. Counted only in an index that has questions, so
+   * collections without them (the public eval sets) score exactly as before.
+   */
+  readonly questionVector: number;
+  /**
    * Added to an article's first chunk. KB articles open with a summary that answers the common
    * question, so when sections tie on evidence the summary is the better quote.
    */
@@ -59,6 +65,7 @@ export const DEFAULT_HYBRID_TUNING: HybridTuning = {
   titleVector: 1,
   bodyVector: 0.5,
   groupVector: 0.3,
+  questionVector: 3,
   leadSection: 0.02,
   calibration: { slope: 16.2, information: 5.2, intercept: -13 },
 };
@@ -113,6 +120,8 @@ interface Scratch {
   readonly groupLex: Float32Array;
   readonly groupVec: Float32Array;
   readonly combined: Float32Array;
+  readonly question: Float32Array;
+  readonly questionGroup: Float32Array;
 }
 
 /** Text embedded for a chunk: title and heading give a section its context. */
@@ -137,6 +146,9 @@ export class HybridIndex {
   private readonly bodyIndex: Bm25Index;
   private readonly chunkVectors: FlatVectorStore;
   private readonly titleVectors: FlatVectorStore;
+  /** One vector per customer question, and the title group each belongs to. */
+  private readonly questionVectors: FlatVectorStore | null;
+  private readonly questionGroupOf: Int32Array;
   private readonly analyzer: QueryAnalyzer;
   /**
    * Per-query buffers reused to avoid allocating n floats six times per search. Safe with
@@ -154,6 +166,8 @@ export class HybridIndex {
     groupKeywords: readonly string[],
     chunkVectors: FlatVectorStore,
     titleVectors: FlatVectorStore,
+    questionVectors: FlatVectorStore | null,
+    questionGroupOf: Int32Array,
   ) {
     this.chunks = chunks;
     this.tuning = tuning;
@@ -176,6 +190,8 @@ export class HybridIndex {
     this.analyzer = new QueryAnalyzer([...groupTitles, ...groupKeywords, ...bodyTexts], known);
     this.chunkVectors = chunkVectors;
     this.titleVectors = titleVectors;
+    this.questionVectors = questionVectors;
+    this.questionGroupOf = questionGroupOf;
     const n = chunks.length;
     const g = this.groupCount;
     this.allIndices = Array.from({ length: n }, (_, i) => i);
@@ -187,6 +203,8 @@ export class HybridIndex {
       groupLex: new Float32Array(g),
       groupVec: new Float32Array(g),
       combined: new Float32Array(n),
+      question: new Float32Array(questionGroupOf.length),
+      questionGroup: new Float32Array(g),
     };
   }
 
@@ -201,6 +219,8 @@ export class HybridIndex {
     const groupKeywords: string[] = [];
     // What is embedded per title group: the title, plus the customer phrasings when there are any.
     const groupEmbedded: string[] = [];
+    const questionTexts: string[] = [];
+    const questionGroups: number[] = [];
     const groupOf = new Int32Array(chunks.length);
     chunks.forEach((chunk, i) => {
       const key = chunk.title.trim().toLowerCase();
@@ -215,18 +235,32 @@ export class HybridIndex {
           ),
         );
         groupEmbedded.push([chunk.title, ...(chunk.questions ?? [])].join('\n'));
+        for (const question of chunk.questions ?? []) {
+          questionTexts.push(question);
+          questionGroups.push(id);
+        }
       }
       groupOf[i] = id;
     });
     const embeddings = options.embeddings;
     const chunkTexts = chunks.map(chunkEmbeddingText);
-    if (embeddings instanceof LocalHashEmbeddings) embeddings.fit([...chunkTexts, ...groupEmbedded]);
+    if (embeddings instanceof LocalHashEmbeddings)
+      embeddings.fit([...chunkTexts, ...groupEmbedded, ...questionTexts]);
     const embed =
       options.embedTexts ?? ((texts: readonly string[]) => embedDocumentsAsFloat32(embeddings, texts));
     // One call so a cache-backed embedder can report progress over everything it embeds.
-    const vectors = await embed([...chunkTexts, ...groupEmbedded]);
+    const vectors = await embed([...chunkTexts, ...groupEmbedded, ...questionTexts]);
     const chunkVecs = vectors.slice(0, chunkTexts.length);
-    const titleVecs = vectors.slice(chunkTexts.length);
+    const titleVecs = vectors.slice(chunkTexts.length, chunkTexts.length + groupEmbedded.length);
+    const questionVecs = vectors.slice(chunkTexts.length + groupEmbedded.length);
+    let questionStore: FlatVectorStore | null = null;
+    if (questionVecs.length > 0) {
+      questionStore = new FlatVectorStore(embeddings);
+      questionStore.addTypedVectors(
+        questionVecs,
+        questionTexts.map((q, i) => new Document({ pageContent: q, metadata: { group: questionGroups[i] } })),
+      );
+    }
     const chunkStore = new FlatVectorStore(embeddings);
     chunkStore.addTypedVectors(
       chunkVecs,
@@ -246,6 +280,8 @@ export class HybridIndex {
       groupKeywords,
       chunkStore,
       titleStore,
+      questionStore,
+      Int32Array.from(questionGroups),
     );
   }
 
@@ -365,8 +401,24 @@ export class HybridIndex {
       if ((s.bodyLex[i] as number) > (s.groupLex[g] as number)) s.groupLex[g] = s.bodyLex[i] as number;
       if ((s.bodyVec[i] as number) > (s.groupVec[g] as number)) s.groupVec[g] = s.bodyVec[i] as number;
     }
+    const questionWeight = this.questionVectors ? t.questionVector : 0;
+    s.questionGroup.fill(0);
+    if (this.questionVectors) {
+      this.questionVectors.scoreAll(queryVector, s.question);
+      for (let q = 0; q < s.question.length; q++) {
+        const g = this.questionGroupOf[q] as number;
+        if ((s.question[q] as number) > (s.questionGroup[g] as number))
+          s.questionGroup[g] = s.question[q] as number;
+      }
+    }
     const total =
-      t.titleLexical + t.bodyLexical + t.groupLexical + t.titleVector + t.bodyVector + t.groupVector || 1;
+      t.titleLexical +
+        t.bodyLexical +
+        t.groupLexical +
+        t.titleVector +
+        t.bodyVector +
+        t.groupVector +
+        questionWeight || 1;
     for (let i = 0; i < n; i++) {
       const g = this.groupOf[i] as number;
       const value =
@@ -375,7 +427,8 @@ export class HybridIndex {
         t.groupLexical * (s.groupLex[g] as number) +
         t.titleVector * Math.max(0, s.titleVec[g] as number) +
         t.bodyVector * (s.bodyVec[i] as number) +
-        t.groupVector * (s.groupVec[g] as number);
+        t.groupVector * (s.groupVec[g] as number) +
+        questionWeight * (s.questionGroup[g] as number);
       // Chunks with no evidence at all stay at exactly 0 so they are never returned.
       s.combined[i] = value > 0 ? value / total + t.leadSection * (this.isLead[i] as number) : 0;
     }

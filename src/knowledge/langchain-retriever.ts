@@ -59,6 +59,11 @@ export interface IntentBoost {
   readonly floor: number;
   /** How fast the lift falls for linked articles that match worse than the best one. */
   readonly sharpness: number;
+  /**
+   * A top retrieval hit the intent does not link, scoring at least this, caps the lift: the intent
+   * and the words disagree, so neither should win outright.
+   */
+  readonly contestedFrom: number;
 }
 
 export const DEFAULT_INTENT_BOOST: IntentBoost = {
@@ -67,6 +72,7 @@ export const DEFAULT_INTENT_BOOST: IntentBoost = {
   fullConfidence: 0.8,
   floor: 0.02,
   sharpness: 2,
+  contestedFrom: 0.4,
 };
 
 /** What building the index did, for `switchboard kb index` and startup logs. */
@@ -166,12 +172,21 @@ export function liftLinked(
     const hit = byId.get(id) ?? leadOf(id);
     if (hit) linkedHits.push(byId.has(id) ? hit : { ...hit, score: 0 });
   }
+  // The article retrieval itself ranks first, when the intent does not link it: the lift may not
+  // carry a linked article past it (the two then tie, and the engine asks which one is meant).
+  const linkedIds = new Set(linked);
+  const unlinkedTop = hits.find((h) => !linkedIds.has(h.id));
+  const ceiling =
+    unlinkedTop !== undefined && unlinkedTop === hits[0] && unlinkedTop.score >= boost.contestedFrom
+      ? unlinkedTop.score
+      : 1;
   const evidenceOf = (h: KbHit): number => h.score + boost.floor;
   const best = Math.max(...linkedHits.map(evidenceOf), Number.MIN_VALUE);
   const strength = boost.weight * Math.min(1, confidence / boost.fullConfidence);
   for (const hit of linkedHits) {
     const lift = Math.min(1, strength * (evidenceOf(hit) / best) ** boost.sharpness);
-    byId.set(hit.id, { ...hit, score: 1 - (1 - hit.score) * (1 - lift) });
+    const lifted = 1 - (1 - hit.score) * (1 - lift);
+    byId.set(hit.id, { ...hit, score: Math.max(hit.score, Math.min(lifted, ceiling)) });
   }
   return [...byId.values()].sort((a, b) => b.score - a.score);
 }
