@@ -26,7 +26,9 @@
  * Excluded from the figure, reported separately: commands on the sandbox's mailbox
  * keys. The sandbox channel stands in for a platform: its `send` pushes the reply to a
  * Redis list and the waiting request polls it with LPOP every 10 ms, where a real
- * adapter makes one HTTPS call and Redis sees nothing.
+ * adapter makes one HTTPS call and Redis sees nothing. The sandbox transport's
+ * idempotency record (`SET kv:sandbox:<key> NX`, one per reply) stays in the figure:
+ * a platform without idempotency keys needs the same write.
  *
  * Cross-check: a `MONITOR` connection counts, at the server, the commands that arrived
  * from this process's connections (by client port) between two ECHO markers that
@@ -72,6 +74,7 @@ const pipelines = new WeakMap<object, RoundTrip>();
 const roundTrips: RoundTrip[] = [];
 let commands = 0;
 let counting = false;
+let runPrefix = 'sbbench';
 let mailboxMarker = '{mailbox:';
 
 const proto = Redis.prototype as unknown as { sendCommand: SendCommand; defineCommand: DefineCommand };
@@ -118,7 +121,17 @@ function labelOf(command: SentCommand): string {
     return `evalsha ${scriptNames.get(text(command.args[0])) ?? text(command.args[0]).slice(0, 8)}`;
   }
   if (command.name === 'eval') return `eval ${scriptNames.get(sha1(text(command.args[0]))) ?? '?'}`;
-  return command.name;
+  const key = firstKey(command);
+  return key === undefined ? command.name : `${command.name} ${keyShape(key)}`;
+}
+
+/** A key with this run's prefix and the ids in it elided, e.g. `{c:…}:lock`, `{bull}:inbound:marker`. */
+function keyShape(key: string): string {
+  return key
+    .replace(`{${runPrefix}:bull}`, '{bull}')
+    .replace(`${runPrefix}:`, '')
+    .replace(/\{(c|p|mailbox):[^}]*\}/g, '{$1:…}')
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '…');
 }
 
 function firstKey(command: SentCommand): string | undefined {
@@ -212,6 +225,7 @@ async function main(): Promise<boolean> {
     return true;
   }
   const prefix = benchPrefix('rtt');
+  runPrefix = prefix;
   mailboxMarker = `${prefix}:{mailbox:`;
   const runtime = await createRuntime(
     loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redis.url, REDIS_PREFIX: prefix, SANDBOX: 'on' }),
