@@ -67,10 +67,18 @@ export function outcomeOf(
 }
 
 /** Runs the set and prints figures; the last printed line is the JSON summary. */
-export async function runConversationEval(opts: { set: string }): Promise<void> {
+export async function runConversationEval(opts: {
+  set: string;
+  answerThreshold?: string;
+  clarifyThreshold?: string;
+}): Promise<void> {
   const cases = (await readJsonl(opts.set)).map((row, i) => asCase(row, i, opts.set));
   // No process environment: the local path, whatever keys the shell has.
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    ...(opts.answerThreshold !== undefined ? { KB_ANSWER_THRESHOLD: opts.answerThreshold } : {}),
+    ...(opts.clarifyThreshold !== undefined ? { KB_CLARIFY_THRESHOLD: opts.clarifyThreshold } : {}),
+  });
   const startedAt = performance.now();
   const runtime = await createRuntime(config, { logger: silentLogger });
   await runtime.startWorkers();

@@ -35,7 +35,9 @@ program
     'labelled messages JSONL (see eval/conversations/README.md)',
     'eval/conversations/dev.jsonl',
   )
-  .action(async (opts: { set: string }) => {
+  .option('--answer-threshold <score>', 'KB_ANSWER_THRESHOLD for this run (calibration)')
+  .option('--clarify-threshold <score>', 'KB_CLARIFY_THRESHOLD for this run (calibration)')
+  .action(async (opts: { set: string; answerThreshold?: string; clarifyThreshold?: string }) => {
     const { runConversationEval } = await import('./eval-conversations.ts');
     await runConversationEval(opts);
   });

@@ -160,6 +160,7 @@ const COMPLAINT_PATTERNS: readonly RegExp[] = [
   /\b(?:i'm|i am|im) (?:so |really |very |extremely )?(?:angry|furious|livid|fed up|disgusted|disappointed|sick of|tired of)\b/,
   /\b(?:your|the) (?:[\p{L}]+ )?(?:driver|courier|agent|staff|employee|guy) (?:was|is) (?:so |very |really )?(?:rude|awful|terrible|useless)\b/u,
   /\b(?:fed up|sick and tired)\b/,
+  /\b(?:was|were|is|are|so|very|really|extremely) rude\b/,
   /\bbad review\b/,
 ];
 
@@ -212,6 +213,12 @@ const HUMAN_PATTERNS: readonly RegExp[] = [
   /^(?:an? )?(?:human|agent|representative|operator|person|rep|real person|customer service|live chat)(?: please| pls| now)?[.!?]*$/,
   /\b(?:no more|stop|not another|enough of (?:this|the)) (?:bots?|robots?|machines?|automated)\b/,
   /\b(?:let me|can i|could i|may i) (?:talk|speak|chat) (?:to|with) (?:your |the )?(?:manager|supervisor|boss)\b/,
+  // Spanish, German, French and Portuguese: "hablar con una persona", "mit einem Mitarbeiter
+  // sprechen", "parler à un conseiller", "falar com um atendente".
+  /\b(?:hablar|habla|hable|comunicarme) con (?:una |un |alguna |algún |alguien|el |la )?(?:persona|humano|agente|asesor|asesora|operador|operadora|alguien|encargado|responsable|gerente)\b/u,
+  /\b(?:mit )?(?:einem|einer|einen|dem|der) (?:echten |richtigen )?(?:mitarbeiter|mitarbeiterin|menschen|mensch|berater|beraterin|person|agenten|kundendienst|vorgesetzten)\b.*\b(?:sprechen|reden|verbinden|chatten)\b/u,
+  /\b(?:parler|discuter) (?:à|a|avec) (?:un |une |quelqu'un|un vrai |une vraie )?(?:conseiller|conseillère|humain|personne|agent|opérateur|responsable|quelqu'un)\b/u,
+  /\b(?:falar|conversar) com (?:um |uma |alguém|algum )?(?:atendente|pessoa|humano|agente|operador|alguém|responsável|gerente)\b/u,
 ];
 
 // "I don't want to talk to a person" is the opposite of a request; only these explicit refusals veto it.

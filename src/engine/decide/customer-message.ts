@@ -109,12 +109,18 @@ export function planCustomerTurn(input: CustomerTurnInput, understanding: Intent
     }
     resume = activeFlow;
   }
-  const route = routeMessage({
+  const routed = routeMessage({
     choiceId,
     understanding,
     flows: input.flows,
     minIntentConfidence: input.settings.minIntentConfidence,
   });
+  // A complaint that asks nothing ("your driver was rude and threw my parcel") is a complaint,
+  // even when it mentions a support topic: apologise and offer a person, no article.
+  const route: Route =
+    routed.type === 'knowledge' && understanding.signals.complaint === true && !looksLikeQuestion(event.text)
+      ? { type: 'complaint' }
+      : routed;
   const vipOnChosenIntent =
     input.settings.isVip?.(context.customerId) === true &&
     understanding.intent !== null &&
