@@ -1,6 +1,7 @@
 /**
  * Redis round trips per ordinary turn, ingest to ack (target: at most 8).
- * `npx tsx scripts/bench-round-trips.ts [--turns 200]` (run by `npm run bench`).
+ * `npx tsx scripts/bench-round-trips.ts [--turns 200] [--env QUEUE_CONCURRENCY=1 ...]`
+ * (run by `npm run bench` with the defaults).
  *
  * What runs: the real runtime (`createRuntime` from `src/main.ts`: RedisInboundQueue
  * with BullMQ, RedisContextStore, the desk's Redis stores and timers, the sandbox
@@ -52,6 +53,13 @@ const TIME_LIMIT_MS = 180_000;
 const args = process.argv.slice(2);
 const turnsIndex = args.indexOf('--turns');
 const TURNS = turnsIndex >= 0 ? Number(args[turnsIndex + 1]) : 200;
+/** `--env NAME=VALUE` (repeatable): extra configuration, to see how a setting moves the figure. */
+const extraEnv = Object.fromEntries(
+  args.flatMap((arg, i) => {
+    const pair = args[i - 1] === '--env' ? /^([A-Z0-9_]+)=(.*)$/.exec(arg) : null;
+    return pair ? [[pair[1] as string, pair[2] as string]] : [];
+  }),
+);
 
 /** The shape of ioredis' internal `Command` the wrapper reads. */
 interface SentCommand {
@@ -228,7 +236,13 @@ async function main(): Promise<boolean> {
   runPrefix = prefix;
   mailboxMarker = `${prefix}:{mailbox:`;
   const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redis.url, REDIS_PREFIX: prefix, SANDBOX: 'on' }),
+    loadConfig({
+      LOG_LEVEL: 'silent',
+      ...extraEnv,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      SANDBOX: 'on',
+    }),
     { logger: silentLogger },
   );
   const monitor = await startMonitor(redis.url);
@@ -277,6 +291,7 @@ async function main(): Promise<boolean> {
       turns: TURNS,
       seconds: Math.round(seconds * 10) / 10,
       redis: redis.kind === 'started' ? 'private redis-server' : 'REDIS_URL',
+      ...(Object.keys(extraEnv).length > 0 ? { env: extraEnv } : {}),
       breakdown_per_turn: breakdown(turnTrips),
       note: 'sequential turns, background work amortised; sandbox mailbox traffic excluded (below)',
     });

@@ -14,17 +14,22 @@
  *    classifier, hybrid KB search, extractive answers).
  *  - Between: conversations 10,000-100,000 through the same `converse` path, with the
  *    understanding memoised by its input (same answers, ~5x cheaper), because the
- *    real path at 250-450 msg/s on this shared 2-core machine would take the part past
- *    ~6 minutes. The engine, queue, stores and mailbox do exactly the same work per
+ *    real path at 250-950 msg/s (as the neighbours allow) on this shared 2-core machine
+ *    would take the part past ~6 minutes. The engine, queue, stores and mailbox do exactly the same work per
  *    message, so the state they hold at 100,000 is what the real path would leave;
  *    the per-10,000 rates of this stretch are printed too (the cheaper path shows
  *    per-message costs that grow with the number of conversations more plainly).
  *  - Phase B: conversations 100,000-110,000 with the real understanding again.
- * The target compares the wall-clock msg/s of A and B. The process CPU time per
- * message is printed beside it: on a machine shared with other jobs a phase can lose
- * a third of its CPU to the neighbours, so a miss is measured once more on a fresh
- * runtime (if the first attempt took under 4 minutes) and only a confirmed miss
- * fails; every attempt's figures are printed.
+ * The target compares throughput per CPU-second of this process (messages divided by
+ * its user + system CPU time, all threads, so garbage collection counts) of B with A;
+ * the wall-clock msg/s of each phase is printed beside it. Why not wall clock alone:
+ * this machine is shared with other jobs, and in consecutive runs the wall-clock ratio
+ * swung from 0.80 to 1.62 while CPU time per message moved by 7 %, so a wall-clock
+ * gate measured the neighbours. Per-message work that grows with the number of
+ * conversations (a sweep, a scan, GC of a growing heap) shows in CPU time; on an idle
+ * machine the two ratios agree. A miss is measured once more on a fresh runtime (if
+ * the first attempt took under 4 minutes) and only a confirmed miss fails; every
+ * attempt's figures are printed.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -106,6 +111,8 @@ interface Slice {
   readonly to: number;
   readonly msgsPerS: number;
   readonly cpuUsPerMsg: number;
+  /** Messages per second of this process's own CPU time (user + system, all threads). */
+  readonly msgsPerCpuS: number;
   readonly rssMb: number;
   /** msg/s of each 2,000 completions in turn, to show how steady the phase was. */
   readonly steps: readonly number[];
@@ -154,6 +161,7 @@ async function drive(converse: Converse, from: number, to: number, label: string
     to,
     msgsPerS: Math.round((to - from) / seconds),
     cpuUsPerMsg: Math.round((used.user + used.system) / (to - from)),
+    msgsPerCpuS: Math.round(((to - from) * 1e6) / (used.user + used.system)),
     rssMb: mb(process.memoryUsage().rss),
     steps,
   };
@@ -200,7 +208,7 @@ async function main(): Promise<boolean> {
     part: PART,
     figure: 'throughput_ratio_b_over_a',
     value: ratio,
-    unit: 'ratio',
+    unit: 'ratio of msg per CPU-second',
     target: `within ${TOLERANCE * 100} % of 1`,
     ok,
     attempts: ratios,
@@ -221,6 +229,7 @@ async function measure(
     value: a.msgsPerS,
     unit: 'msg/s',
     conversations: `${a.from}-${a.to}`,
+    msgs_per_cpu_s: a.msgsPerCpuS,
     cpu_us_per_msg: a.cpuUsPerMsg,
     steps_msgs_per_s: a.steps,
     rss_mb: a.rssMb,
@@ -254,18 +263,19 @@ async function measure(
     value: b.msgsPerS,
     unit: 'msg/s',
     conversations: `${b.from}-${b.to}`,
+    msgs_per_cpu_s: b.msgsPerCpuS,
     cpu_us_per_msg: b.cpuUsPerMsg,
     steps_msgs_per_s: b.steps,
     rss_mb: b.rssMb,
     understanding: 'real local',
   });
-  const ratio = Math.round((b.msgsPerS / a.msgsPerS) * 1000) / 1000;
+  const ratio = Math.round((b.msgsPerCpuS / a.msgsPerCpuS) * 1000) / 1000;
   emitFigure({
     part: PART,
     figure: `ratio_b_over_a${suffix}`,
     value: ratio,
-    unit: 'ratio',
-    cpu_us_per_msg_ratio: Math.round((b.cpuUsPerMsg / a.cpuUsPerMsg) * 1000) / 1000,
+    unit: 'ratio of msg per CPU-second',
+    wall_ratio: Math.round((b.msgsPerS / a.msgsPerS) * 1000) / 1000,
   });
   return { ratio, ok: Math.abs(1 - ratio) <= TOLERANCE };
 }
