@@ -14,11 +14,12 @@
  *    classifier, hybrid KB search, extractive answers).
  *  - Between: conversations 10,000-100,000 through the same `converse` path, with the
  *    understanding memoised by its input (same answers, ~5x cheaper), because the
- *    real path at 250-950 msg/s (as the neighbours allow) on this shared 2-core machine
- *    would take the part past ~6 minutes. The engine, queue, stores and mailbox do exactly the same work per
- *    message, so the state they hold at 100,000 is what the real path would leave;
- *    the per-10,000 rates of this stretch are printed too (the cheaper path shows
- *    per-message costs that grow with the number of conversations more plainly).
+ *    real path at 250-950 msg/s (as the neighbours allow) on this shared 2-core
+ *    machine would take the part past ~6 minutes. The engine, queue, stores and
+ *    mailbox do exactly the same work per message, so the state they hold at 100,000
+ *    is what the real path would leave; the per-10,000 rates of this stretch are
+ *    printed too (the cheaper path shows per-message costs that grow with the number
+ *    of conversations more plainly).
  *  - Phase B: conversations 100,000-110,000 with the real understanding again.
  * The target compares throughput per CPU-second of this process (messages divided by
  * its user + system CPU time, all threads, so garbage collection counts) of B with A;
