@@ -26,6 +26,8 @@ export interface AnswerInput {
   readonly history?: readonly HistoryEntry[];
   /** Longest reply the channel shows in one message, so answers stay chat-sized. */
   readonly maxLength?: number;
+  /** The customer's language (`TurnSignals.language`); generators that can, answer in it. */
+  readonly language?: string;
 }
 
 /** Drafts a reply from retrieved chunks only (extractive locally, RAG with an LLM). */
