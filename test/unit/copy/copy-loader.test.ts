@@ -53,6 +53,21 @@ describe('kb/copy (the shipped copy files)', () => {
   });
 });
 
+describe('the engine says nothing of its own', () => {
+  it('keeps company wording and customer sentences out of src/engine (they come from kb/copy)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const engineDir = resolve(import.meta.dirname, '../../../src/engine');
+    const files = readdirSync(engineDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    for (const file of files) {
+      const source = readFileSync(join(engineDir, file), 'utf8');
+      expect(source, file).not.toMatch(/Brightcart/);
+      expect(source, file).not.toMatch(/['`](?:Sorry|Thanks|I’m|I'm|Hi!|No problem)[^'`]*['`]/);
+    }
+  });
+});
+
 describe('createCopy', () => {
   it('names the file and the key when English lacks a sentence', () => {
     const dir = copyDir({ 'en.yml': english.replace(/^deskDown:.*$/m, '') });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { orderStatusFlow } from '../../../flows/order-status/flow.ts';
-import { judgeHits, matchTypedChoice, routeMessage } from '../../../src/engine/router.ts';
+import {
+  isCancelCommand,
+  judgeHits,
+  looksLikeQuestion,
+  matchTypedChoice,
+  routeMessage,
+} from '../../../src/engine/router.ts';
 import type { IntentResult, KbHit } from '../../../src/model/understanding.ts';
 
 const understanding = (intent: string | null, confidence = 0.9): IntentResult => ({
@@ -85,8 +91,47 @@ describe('judgeHits', () => {
     expect(outcome).toMatchObject({ type: 'clarify' });
     expect(outcome.type === 'clarify' && outcome.articles.map((a) => a.id)).toEqual(['a', 'b', 'c']);
   });
-  it('answers with a lone middle-band candidate rather than asking a one-option question', () => {
-    expect(judgeHits([hit('a', 0.4), hit('b', 0.1)], t, 3).type).toBe('answer');
+  it('offers a lone middle-band candidate instead of asserting it (a wrong answer costs more than a tap)', () => {
+    expect(judgeHits([hit('a', 0.4), hit('b', 0.1)], t, 3)).toMatchObject({
+      type: 'clarify',
+      articles: [{ id: 'a' }],
+    });
+  });
+
+  it('asks which one when the runner-up is a near tie above the answer threshold', () => {
+    expect(judgeHits([hit('a', 0.9), hit('b', 0.88)], t, 3).type).toBe('clarify');
+    expect(judgeHits([hit('a', 0.99), hit('b', 0.96)], t, 3).type).toBe('answer');
+    expect(judgeHits([hit('a', 0.9), hit('b', 0.3)], t, 3).type).toBe('answer');
+  });
+});
+
+describe('isCancelCommand and looksLikeQuestion', () => {
+  it.each([
+    'cancel',
+    'Stop!',
+    'start over',
+    'never mind',
+    'ok cancel it',
+    'cancelar',
+    'abbrechen',
+    'annuler',
+    'esquece',
+  ])('takes "%s" as the cancel command', (text) => {
+    expect(isCancelCommand(text)).toBe(true);
+  });
+
+  it.each(['cancel my order', 'stop sending me emails', 'how do I cancel my plan?', 'A12345'])(
+    'does not take "%s" as the command',
+    (text) => {
+      expect(isCancelCommand(text)).toBe(false);
+    },
+  );
+
+  it('tells a question from an answer to a flow prompt', () => {
+    expect(looksLikeQuestion('actually how do I reset my password')).toBe(true);
+    expect(looksLikeQuestion('do you ship to Canada?')).toBe(true);
+    expect(looksLikeQuestion('it is B77821')).toBe(false);
+    expect(looksLikeQuestion('A12345')).toBe(false);
   });
 });
 
