@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { InboundEvent, InboundMessage } from '../../src/model/inbound-event.ts';
 import { REPO_ROOT, freePort } from '../helpers/process.ts';
+import { TEST_REDIS_URL, connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
 
 export interface StubSend {
   readonly key: string;
@@ -221,4 +223,54 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What a fault suite shares: one stub, the workers to kill after each test, prefixes to clean. */
+export interface FaultSuite {
+  readonly stub: EffectStub;
+  /** A fresh key prefix, deleted after the suite. */
+  prefix(label: string): string;
+  /** Starts a worker that is killed after the test. */
+  worker(label: string, env: Record<string, string>): Promise<Worker>;
+  /** Base environment for a worker on the shared test Redis under `prefix`. */
+  env(prefix: string, extra?: Record<string, string>): Record<string, string>;
+}
+
+/** Registers the hooks of a fault suite (call inside `describe`). */
+export function useFaultSuite(): FaultSuite {
+  let stub: EffectStub | undefined;
+  const workers: Worker[] = [];
+  const prefixes: string[] = [];
+  beforeAll(async () => {
+    stub = await startStub();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.kill()));
+  });
+  afterAll(async () => {
+    await stub?.close();
+    const redis = connectRedis();
+    for (const p of prefixes) await deletePrefix(redis, p);
+    await redis.quit();
+  });
+  const suite: FaultSuite = {
+    get stub(): EffectStub {
+      if (!stub) throw new Error('the stub starts in beforeAll');
+      return stub;
+    },
+    prefix(label) {
+      const p = uniquePrefix(label);
+      prefixes.push(p);
+      return p;
+    },
+    async worker(label, env) {
+      const w = await spawnWorker(label, env);
+      workers.push(w);
+      return w;
+    },
+    env(prefix, extra = {}) {
+      return { REDIS_URL: TEST_REDIS_URL, PREFIX: prefix, STUB_URL: suite.stub.url, ...extra };
+    },
+  };
+  return suite;
 }

@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
 import { toConversationKey } from '../../src/model/conversation-key.ts';
 import type { InboundAction } from '../../src/model/inbound-event.ts';
-import { TEST_REDIS_URL, connectRedis, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
-import {
-  type EffectStub,
-  type Worker,
-  ingest,
-  message,
-  spawnWorker,
-  startStub,
-  waitUntil,
-} from './harness.ts';
+import { connectRedis } from '../helpers/redis.ts';
+import { ingest, message, useFaultSuite, waitUntil } from './harness.ts';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 });
 
@@ -22,34 +14,14 @@ vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 });
  * wakes up it must perform no effect, and never overwrite the claim.
  */
 describe('a turn that outlives its lease', () => {
-  let stub: EffectStub;
-  const workers: Worker[] = [];
-  const prefix = uniquePrefix('lease-loss');
-
-  beforeAll(async () => {
-    stub = await startStub();
-  });
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.kill()));
-  });
-  afterAll(async () => {
-    await stub.close();
-    const redis = connectRedis();
-    await deletePrefix(redis, prefix);
-    await redis.quit();
-  });
+  const suite = useFaultSuite();
 
   it('performs nothing after the loss, the staff claim stands, and the bot stays silent', async () => {
-    const env = {
-      REDIS_URL: TEST_REDIS_URL,
-      PREFIX: prefix,
-      STUB_URL: stub.url,
-      LEASE_MS: '1500',
-      SWEEP_MS: '300',
-    };
-    const a = await spawnWorker('stale', { ...env, STALL_ON: 'slowpoke', STALL_MS: '6000' });
-    const b = await spawnWorker('fresh', env);
-    workers.push(a, b);
+    const prefix = suite.prefix('lease-loss');
+    const env = suite.env(prefix, { LEASE_MS: '1500', SWEEP_MS: '300' });
+    const a = await suite.worker('stale', { ...env, STALL_ON: 'slowpoke', STALL_MS: '6000' });
+    const b = await suite.worker('fresh', env);
+    const stub = suite.stub;
 
     const first = message('lease', 'hello slowpoke');
     expect(await ingest(a, first)).toBe(200);
