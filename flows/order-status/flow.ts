@@ -1,5 +1,5 @@
 import type { Flow, FlowInput, StepResult } from '../../src/ports/flow.ts';
-import { ORDER_STATUS_COPY } from './copy.ts';
+import { orderStatusCopy } from './copy.ts';
 
 /** Order ids look like `A1234`: one letter, 4-10 digits. */
 const ORDER_ID = /\b([A-Za-z]\d{4,10})\b/;
@@ -19,37 +19,39 @@ export const orderStatusFlow: Flow = {
   triggers: ['order_status'],
   maxRetries: 2,
   start(input: FlowInput): StepResult {
+    const copy = orderStatusCopy(input.understanding?.signals.language);
     const orderId = findOrderId(input);
     if (orderId)
       return {
         type: 'done',
-        reply: { text: ORDER_STATUS_COPY.found(orderId) },
+        reply: { text: copy.found(orderId) },
         slots: { order_id: orderId },
       };
-    return { type: 'continue', nextStep: 'ask_order_id', reply: { text: ORDER_STATUS_COPY.askOrderId } };
+    return { type: 'continue', nextStep: 'ask_order_id', reply: { text: copy.askOrderId } };
   },
   step(stepId: string, input: FlowInput, retries: number): StepResult {
     if (stepId !== 'ask_order_id') return this.start(input);
+    const copy = orderStatusCopy(input.understanding?.signals.language);
     const match = ORDER_ID.exec(input.text);
     const orderId = match?.[1]?.toUpperCase();
     if (orderId)
       return {
         type: 'done',
-        reply: { text: ORDER_STATUS_COPY.found(orderId) },
+        reply: { text: copy.found(orderId) },
         slots: { order_id: orderId },
       };
     if (retries + 1 >= this.maxRetries) {
       return {
         type: 'handoff',
         reason: 'order id not recognised',
-        reply: { text: ORDER_STATUS_COPY.tooManyTries },
+        reply: { text: copy.tooManyTries },
       };
     }
     return {
       type: 'continue',
       nextStep: 'ask_order_id',
       retry: true,
-      reply: { text: ORDER_STATUS_COPY.invalidOrderId },
+      reply: { text: copy.invalidOrderId },
     };
   },
 };
