@@ -190,25 +190,20 @@ export function knowledgeNeed(
   plan: CustomerPlan,
   event: InboundMessage,
 ):
-  | {
-      readonly type: 'search';
-      readonly query: string;
-      /** Retrieval options the search should get (`KnowledgeRetriever.search`). */
-      readonly options: {
-        readonly intent?: { readonly name: string; readonly confidence: number };
-        readonly locale?: string;
-      };
-    }
+  | { readonly type: 'search'; readonly query: string }
   | { readonly type: 'article'; readonly id: string }
   | null {
   if (plan.type !== 'route') return null;
   if (plan.route.type === 'article') return { type: 'article', id: plan.route.articleId };
   if (plan.route.type === 'knowledge' || plan.route.type === 'handoff_choice')
-    return { type: 'search', query: event.text, options: {} };
+    return { type: 'search', query: event.text };
   return null;
 }
 
-/** The retrieval options for a search: the recognised intent favours the articles linked to it. */
+/**
+ * The retrieval options for a search: the recognised intent favours the articles linked to it.
+ * (`src/understanding.ts` bridges this today for callers that pass no intent.)
+ */
 export function searchOptions(understanding: IntentResult | null): {
   readonly intent?: { readonly name: string; readonly confidence: number };
 } {
