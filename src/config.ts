@@ -125,7 +125,10 @@ const whatsappTemplates = z
     try {
       json = JSON.parse(raw);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"rating_request":{"name":"csat","language":"en"}}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON, e.g. {"rating_request":{"name":"csat","language":"en"}}',
+      });
       return z.NEVER;
     }
     const parsed = z.partialRecord(z.enum(OUTBOUND_PURPOSES), whatsappTemplateSchema).safeParse(json);
@@ -149,6 +152,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: onOff('auto'),
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+  PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
+  MEDIA_LINK_SECRET: optionalString,
 
   REDIS_URL: optionalString.pipe(url(['redis:', 'rediss:'], 'redis').optional()),
   REDIS_PREFIX: z
@@ -269,7 +274,15 @@ export interface PlatformStatus {
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
-  readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly bodyLimitBytes: number;
+    /** Public base URL of this deployment (signed media links for staff). */
+    readonly publicUrl: string | undefined;
+    /** Key of those links; shared by every instance (random per process when unset). */
+    readonly mediaLinkSecret: string | undefined;
+  };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly redis: {
     readonly url: string | undefined;
@@ -409,7 +422,13 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
   const sandbox = env.SANDBOX === 'on' || (env.SANDBOX === 'auto' && !anyPlatform);
   const config: Config = {
     env: env.NODE_ENV,
-    http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      publicUrl: env.PUBLIC_URL,
+      mediaLinkSecret: env.MEDIA_LINK_SECRET,
+    },
     log: {
       level: env.LOG_LEVEL,
       pretty:

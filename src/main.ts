@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { type DiscordAdapter, createDiscordAdapter } from '../adapters/discord/index.ts';
 import { type SandboxAdapter, createSandboxAdapter } from '../adapters/sandbox/index.ts';
@@ -22,6 +23,7 @@ import type { TicketStore, TimerStore } from './desk/store.ts';
 import { ConversationEngine } from './engine/engine.ts';
 import { readJsonBody, readRawBody, sendJson } from './http/body.ts';
 import { createDisabledPlatformRoute, createHealthRoutes } from './http/health-routes.ts';
+import { createMediaLinks, createMediaRoute } from './http/media-links.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import { MemoryKeyValueSpace } from './kv/memory-key-value.ts';
 import { RedisKeyValueSpace } from './kv/redis-key-value.ts';
@@ -107,7 +109,23 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     routes.push(createDisabledPlatformRoute(path, platform, status?.missing ?? []));
   }
 
+  // Staff open customer files (WhatsApp media) through signed, expiring links to /media.
+  const mediaLinks = config.http.publicUrl
+    ? createMediaLinks({
+        publicUrl: config.http.publicUrl,
+        secret: config.http.mediaLinkSecret ?? randomBytes(32).toString('hex'),
+        ttlMs: MEDIA_LINK_TTL_MS,
+        clock,
+      })
+    : undefined;
+  if (mediaLinks)
+    routes.push(
+      createMediaRoute({ links: mediaLinks, adapters, logger: logger.child({ component: 'media' }) }),
+    );
   const engine = new ConversationEngine({
+    ...(mediaLinks
+      ? { mediaLink: (platform: string, mediaId: string) => mediaLinks.link(platform, mediaId) }
+      : {}),
     queue: backend.queue,
     store: backend.store,
     classifier: understanding.classifier,
@@ -261,7 +279,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       return listen(server, config.http.port, config.http.host);
     },
     async stop(deadlineMs?: number) {
-      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      const closed = new Promise<void>((resolve) =>
+        server.listening ? server.close(() => resolve()) : resolve(),
+      );
       server.closeIdleConnections();
       await closed;
       await desk.stop();
@@ -281,6 +301,9 @@ const PLATFORM_PATHS = [
   ['/webhooks/whatsapp', 'whatsapp'],
   ['/api/messages', 'botframework'],
 ] as const;
+
+/** How long a media link given to staff stays valid. */
+const MEDIA_LINK_TTL_MS = 7 * 24 * 3_600_000;
 
 /** A command connection's longest wait for a reply (see `RedisClientOptions.commandTimeoutMs`). */
 const COMMAND_TIMEOUT_MS = 3_000;

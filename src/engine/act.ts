@@ -7,6 +7,7 @@ import {
   UndeliverableError,
 } from '../errors.ts';
 import type { ConversationContext, CustomerProfile } from '../model/context.ts';
+import type { Attachment } from '../model/inbound-event.ts';
 import type { HandoffTicket } from '../model/ownership.ts';
 import type { ChannelAdapter } from '../ports/channel-adapter.ts';
 import type { ContextStore } from '../ports/context-store.ts';
@@ -24,6 +25,8 @@ export interface ActDeps {
   readonly adapter: (platform: string) => ChannelAdapter;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
+  /** A signed link staff can open for a platform media id (absent: no public URL configured). */
+  readonly mediaLink?: (platform: string, mediaId: string) => string;
 }
 
 /** Desk effects that fail are retried later, this many times, before the turn is dead-lettered. */
@@ -142,7 +145,9 @@ export class EffectRunner {
             at: effect.message.at,
             from: { ...effect.message.from, role: 'customer' },
             text: effect.message.text,
-            ...(effect.message.attachments ? { attachments: effect.message.attachments } : {}),
+            ...(effect.message.attachments
+              ? { attachments: effect.message.attachments.map((a) => this.#linked(context.ref.platform, a)) }
+              : {}),
           },
           context,
           effect.key,
@@ -176,6 +181,14 @@ export class EffectRunner {
         await desk.rate(effect.ticket, effect.score, effect.key);
         return;
     }
+  }
+
+  /** Gives a file known only by its platform media id a link staff can open. */
+  #linked(platform: string, attachment: Attachment): Attachment {
+    const link = this.#deps.mediaLink;
+    if (attachment.url || !attachment.mediaId || !link || !this.#deps.adapter(platform).fetchMedia)
+      return attachment;
+    return { ...attachment, url: link(platform, attachment.mediaId) };
   }
 
   /** The customer profile is written only when a handoff needs it, not on every message. */

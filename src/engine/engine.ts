@@ -44,6 +44,8 @@ export interface EngineDeps {
   readonly logger: Logger;
   readonly settings: EngineSettings;
   readonly metrics?: EngineMetrics;
+  /** Signed links to platform media for staff (see `src/http/media-links.ts`). */
+  readonly mediaLink?: (platform: string, mediaId: string) => string;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ConversationEngine implements EventSink {
       adapter: (platform) => this.#adapter(platform),
       metrics: this.#metrics,
       logger: deps.logger,
+      ...(deps.mediaLink ? { mediaLink: deps.mediaLink } : {}),
     });
   }
 

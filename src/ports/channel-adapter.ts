@@ -10,6 +10,12 @@ export interface SendReceipt {
   readonly platformMessageId?: string;
 }
 
+/** Bytes of a platform-hosted file (WhatsApp media), fetched on demand. */
+export interface MediaContent {
+  readonly data: Uint8Array;
+  readonly mimeType?: string;
+}
+
 /** What the engine tells an adapter when a turn is finished. */
 export interface TurnSummary {
   readonly ref: ConversationRef;
@@ -45,6 +51,12 @@ export interface ChannelAdapter {
   send(envelope: OutboundEnvelope): Promise<SendReceipt>;
   /** Shows a typing indicator (and read receipt) while the bot works, where the platform has one. Best effort. */
   startTyping?(ref: ConversationRef, replyContext?: ReplyContext): Promise<void>;
+  /**
+   * Downloads an inbound attachment known only by its platform media id (the URL
+   * needs the platform token and expires in minutes), with a size cap. The engine
+   * gives staff a signed link to it (`/media`) when it relays the message.
+   */
+  fetchMedia?(mediaId: string): Promise<MediaContent>;
   /** Called once per processed event, after its effects were performed. Best effort. */
   endTurn?(summary: TurnSummary): Promise<void>;
 }

@@ -11,6 +11,7 @@ export type DeskCall =
       readonly ticket: HandoffTicket;
       readonly text: string;
       readonly eventId: string;
+      readonly attachments?: InboundMessage['attachments'];
     }
   | {
       readonly type: 'update';
@@ -72,7 +73,14 @@ export class RecordingDesk implements HandoffDesk {
     key: string,
   ) {
     this.#gate();
-    this.calls.push({ type: 'relay', key, ticket, text: message.text, eventId: message.id });
+    this.calls.push({
+      type: 'relay',
+      key,
+      ticket,
+      text: message.text,
+      eventId: message.id,
+      ...(message.attachments ? { attachments: message.attachments } : {}),
+    });
   }
 
   async update(ticket: HandoffTicket, ownership: Ownership, _c: ConversationContext, key: string) {

@@ -11,6 +11,7 @@ import type { IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import type { KnowledgeRetriever } from '../../src/ports/knowledge-retriever.ts';
 import { MemoryInboundQueue } from '../../src/queue/memory-inbound-queue.ts';
 import { RedisInboundQueue } from '../../src/queue/redis-inbound-queue.ts';
+import type { RedisClient } from '../../src/redis/connect.ts';
 import { FakeChannelAdapter } from '../fakes/fake-channel-adapter.ts';
 import {
   FirstHitAnswerer,
@@ -19,7 +20,6 @@ import {
   WordOverlapRetriever,
 } from '../fakes/fake-understanding.ts';
 import { RecordingDesk } from '../fakes/recording-desk.ts';
-import type { RedisClient } from '../../src/redis/connect.ts';
 import { type RedisTarget, TEST_REDIS_URL, connectTarget } from './redis.ts';
 
 export interface HarnessOptions {
@@ -36,6 +36,7 @@ export interface HarnessOptions {
   readonly desk?: RecordingDesk;
   /** Redis to run on (default: the single test Redis). */
   readonly target?: RedisTarget;
+  readonly mediaLink?: (platform: string, mediaId: string) => string;
 }
 
 export interface Harness {
@@ -91,6 +92,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   }
   const desk = options.desk ?? new RecordingDesk();
   const engine = new ConversationEngine({
+    ...(options.mediaLink ? { mediaLink: options.mediaLink } : {}),
     queue,
     store,
     classifier: options.classifier ?? new KeywordClassifier(),
