@@ -193,6 +193,7 @@ const envSchema = z.object({
     })
     .prefault(''),
   DESK_VIP_CUSTOMERS: csv,
+  DESK_VIP_HANDOFF_INTENTS: csv,
   DESK_TIMEZONE: z
     .string()
     .trim()
@@ -314,6 +315,8 @@ export interface Config {
   readonly desk: {
     readonly routes: readonly DeskRoute[];
     readonly vipCustomers: readonly string[];
+    /** Intents on which a VIP is handed to a person at once. */
+    readonly vipHandoffIntents: readonly string[];
     readonly businessHours: BusinessHoursConfig;
     readonly timers: DeskTimerConfig;
   };
@@ -461,6 +464,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     desk: {
       routes: env.DESK_ROUTES,
       vipCustomers: env.DESK_VIP_CUSTOMERS,
+      vipHandoffIntents: env.DESK_VIP_HANDOFF_INTENTS,
       businessHours: { timeZone: env.DESK_TIMEZONE, weekly: env.DESK_HOURS, holidays: env.DESK_HOLIDAYS },
       timers: {
         unclaimedReminderMinutes: env.DESK_UNCLAIMED_REMINDER_MINUTES,

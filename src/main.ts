@@ -145,6 +145,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       kbResults: 5,
       answerMaxLength: 700,
       isVip: (customerId) => isVip(customerId, config.desk),
+      vipHandoffIntents: config.desk.vipHandoffIntents,
       staffAvailability: (now) => {
         if (hours.isOpen(now)) return { open: true };
         const next = hours.nextOpening(now);

@@ -33,4 +33,20 @@ describe('handoff policy', () => {
       false,
     );
   });
+  it('hands a VIP off on a chosen intent, with high priority', () => {
+    expect(decideHandoff({ ...base, vipOnChosenIntent: true })).toEqual({
+      handoff: true,
+      reason: 'VIP customer',
+      priority: 'high',
+    });
+    expect(decideHandoff({ ...base, vipOnChosenIntent: false }).handoff).toBe(false);
+  });
+  it('ranks upset and urgent customers first', () => {
+    const urgent = decideHandoff({
+      ...base,
+      signals: { ...base.signals!, sentiment: 'negative', urgency: 'high' },
+    });
+    expect(urgent).toMatchObject({ handoff: true, priority: 'urgent' });
+    expect(decideHandoff({ ...base, intentIsHumanRequest: true })).toMatchObject({ priority: 'normal' });
+  });
 });
