@@ -9,12 +9,14 @@ import { createLocalIntentClassifier } from './intents/local/local-intent-classi
 import { ExtractiveAnswerGenerator } from './knowledge/extractive-answer-generator.ts';
 import { type LangChainRetrieverOptions, createLangChainRetriever } from './knowledge/langchain-retriever.ts';
 import { createOpenAiEmbeddings } from './knowledge/llm/openai-embeddings.ts';
+import { createOpenAiSummarizer } from './knowledge/llm/openai-summarizer.ts';
 import { createRagAnswerGenerator } from './knowledge/llm/rag-answer-generator.ts';
 import type { IntentResult } from './model/understanding.ts';
 import type { CopyFor } from './ports/copy.ts';
 import type { ClassifyInput, IntentClassifier } from './ports/intent-classifier.ts';
 import type { AnswerGenerator, KnowledgeRetriever, RetrieveOptions } from './ports/knowledge-retriever.ts';
 import type { Logger } from './ports/logger.ts';
+import type { ConversationSummarizer } from './ports/summarizer.ts';
 
 /** The engine's understanding collaborators, chosen from config. */
 export interface Understanding {
@@ -23,6 +25,8 @@ export interface Understanding {
   readonly answerer: AnswerGenerator;
   /** What the bot says, per locale (`<KB_DIR>/copy/*.yml`). */
   readonly copy?: CopyFor;
+  /** Card summaries for staff (with an LLM only; the desk quotes the last messages otherwise). */
+  readonly summarizer?: ConversationSummarizer;
 }
 
 /** Retriever options shared by startup and `switchboard kb index`, so both use the same cache key. */
@@ -83,6 +87,7 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     retriever,
     answerer: createRagAnswerGenerator({ ...connection, fallback: extractive, logger }),
     copy,
+    summarizer: createOpenAiSummarizer(connection),
   });
 }
 

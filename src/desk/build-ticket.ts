@@ -39,7 +39,7 @@ export function buildTicket(
     confidence: understanding ? round(understanding.confidence) : null,
     sentiment: understanding?.signals.sentiment ?? null,
     language: language && language !== 'und' ? language : null,
-    summary: summarize(request),
+    summary: request.summary ?? summarize(request),
     kbTried: [...kb.values()].sort((a, b) => b.score - a.score).slice(0, DESK_LIMITS.kbTried),
     slots: { ...request.slots },
     channel: at.channel,

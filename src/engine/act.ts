@@ -15,6 +15,7 @@ import type { HandoffDesk } from '../ports/handoff-desk.ts';
 import type { TurnSession } from '../ports/inbound-queue.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EngineMetrics } from '../ports/metrics.ts';
+import type { ConversationSummarizer } from '../ports/summarizer.ts';
 import { backoffMs } from '../queue/retry.ts';
 import { COPY } from './copy.ts';
 import type { Effect, TurnRecord } from './decision.ts';
@@ -25,6 +26,8 @@ export interface ActDeps {
   readonly adapter: (platform: string) => ChannelAdapter;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
+  /** Writes the card summary when a handoff opens (absent: the desk quotes the last messages). */
+  readonly summarizer?: ConversationSummarizer;
   /** A signed link staff can open for a platform media id (absent: no public URL configured). */
   readonly mediaLink?: (platform: string, mediaId: string) => string;
 }
@@ -118,6 +121,7 @@ export class EffectRunner {
       case 'desk_open': {
         if (!context) return;
         const profile = await this.#touchProfile(context);
+        const summary = await this.#summary(context);
         await desk.open(
           {
             ticketId: effect.opening.ticket.id,
@@ -128,6 +132,7 @@ export class EffectRunner {
             understanding: effect.opening.understanding,
             kbTried: effect.opening.kbTried,
             slots: effect.opening.slots,
+            ...(summary ? { summary } : {}),
           },
           effect.key,
         );
@@ -180,6 +185,17 @@ export class EffectRunner {
       case 'desk_rate':
         await desk.rate(effect.ticket, effect.score, effect.key);
         return;
+    }
+  }
+
+  /** A model-written card summary, or undefined (no summarizer, or it failed: the desk falls back). */
+  async #summary(context: ConversationContext): Promise<string | undefined> {
+    if (!this.#deps.summarizer) return undefined;
+    try {
+      return await this.#deps.summarizer.summarize(context.history);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error }, 'card summary failed; the desk shows the last messages');
+      return undefined;
     }
   }
 

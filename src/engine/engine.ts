@@ -13,6 +13,7 @@ import type { IntentClassifier } from '../ports/intent-classifier.ts';
 import type { AnswerGenerator, KnowledgeRetriever } from '../ports/knowledge-retriever.ts';
 import type { Logger } from '../ports/logger.ts';
 import { type EngineMetrics, noopMetrics } from '../ports/metrics.ts';
+import type { ConversationSummarizer } from '../ports/summarizer.ts';
 import { EffectRunner } from './act.ts';
 import {
   type CustomerFindings,
@@ -44,6 +45,8 @@ export interface EngineDeps {
   readonly logger: Logger;
   readonly settings: EngineSettings;
   readonly metrics?: EngineMetrics;
+  /** Card summaries for staff when a handoff opens (an LLM when configured). */
+  readonly summarizer?: ConversationSummarizer;
   /** Signed links to platform media for staff (see `src/http/media-links.ts`). */
   readonly mediaLink?: (platform: string, mediaId: string) => string;
 }
@@ -74,6 +77,7 @@ export class ConversationEngine implements EventSink {
       metrics: this.#metrics,
       logger: deps.logger,
       ...(deps.mediaLink ? { mediaLink: deps.mediaLink } : {}),
+      ...(deps.summarizer ? { summarizer: deps.summarizer } : {}),
     });
   }
 

@@ -17,6 +17,8 @@ export interface HandoffRequest {
   readonly kbTried: readonly { readonly id: string; readonly title: string; readonly score: number }[];
   /** Slots a flow collected, shown on the desk card. */
   readonly slots: Readonly<Record<string, string>>;
+  /** A model-written summary for the card, when one could be made (else the desk quotes the last messages). */
+  readonly summary?: string;
 }
 
 /** A notice for staff about a conversation (delivery failure, reminder, rating, ...). */

@@ -13,3 +13,4 @@ export * from './knowledge-retriever.ts';
 export * from './logger.ts';
 export * from './mailbox.ts';
 export * from './metrics.ts';
+export * from './summarizer.ts';

@@ -9,6 +9,7 @@ import type { Flow } from '../../src/ports/flow.ts';
 import type { InboundQueue } from '../../src/ports/inbound-queue.ts';
 import type { IntentClassifier } from '../../src/ports/intent-classifier.ts';
 import type { KnowledgeRetriever } from '../../src/ports/knowledge-retriever.ts';
+import type { ConversationSummarizer } from '../../src/ports/summarizer.ts';
 import { MemoryInboundQueue } from '../../src/queue/memory-inbound-queue.ts';
 import { RedisInboundQueue } from '../../src/queue/redis-inbound-queue.ts';
 import type { RedisClient } from '../../src/redis/connect.ts';
@@ -37,6 +38,7 @@ export interface HarnessOptions {
   /** Redis to run on (default: the single test Redis). */
   readonly target?: RedisTarget;
   readonly mediaLink?: (platform: string, mediaId: string) => string;
+  readonly summarizer?: ConversationSummarizer;
 }
 
 export interface Harness {
@@ -93,6 +95,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const desk = options.desk ?? new RecordingDesk();
   const engine = new ConversationEngine({
     ...(options.mediaLink ? { mediaLink: options.mediaLink } : {}),
+    ...(options.summarizer ? { summarizer: options.summarizer } : {}),
     queue,
     store,
     classifier: options.classifier ?? new KeywordClassifier(),
