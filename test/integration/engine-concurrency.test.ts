@@ -79,9 +79,14 @@ describe.each(backends)('engine turn guarantees ($name)', ({ backend, target }) 
     expect(classifier.maxActive).toBe(1);
     const context = await h.store.get(toConversationKey(messages[0]!.ref));
     const customerTurns = context?.history.filter((e) => e.role === 'customer').map((e) => e.text) ?? [];
-    expect(customerTurns).toHaveLength(20);
-    // Every turn persisted (no lost update) and turns ran in the order they were recorded.
-    expect(classifier.seen).toEqual(customerTurns);
+    // Every message was processed once, in the order the store recorded them...
+    expect(new Set(classifier.seen).size).toBe(20);
+    expect(classifier.seen).toEqual(messages.map((m) => m.text));
+    // ...and every turn's write landed on top of the previous one (the history keeps the
+    // newest entries within its byte budget, so the tail must be the last ones, in order).
+    expect(customerTurns.length).toBeGreaterThan(3);
+    expect(customerTurns).toEqual(classifier.seen.slice(-customerTurns.length));
+    for (const m of messages) expect(h.adapter.repliesTo(m.id)).toHaveLength(1);
     const replyOrder = h.adapter.sent.map((e) => messages.findIndex((m) => m.id === e.replyTo));
     expect(replyOrder).toEqual([...replyOrder].sort((a, b) => a - b));
   });
