@@ -59,8 +59,10 @@ export function outcomeOf(
     .map((m) => articleByUrl.get(m[1] ?? ''))
     .filter((id): id is string => id !== undefined);
   if (cited.length > 0) return { kind: 'article', id: cited[0] as string, offeredPerson, text };
+  // Off-topic replies offer topics as article choices too; only a clarifying question counts here.
   const clarify = choices.filter((c) => c.id.startsWith('sb:kb:')).map((c) => c.id.slice('sb:kb:'.length));
-  if (clarify.length > 0) return { kind: 'clarify', ids: clarify, offeredPerson, text };
+  if (clarify.length > 0 && route !== 'off_topic')
+    return { kind: 'clarify', ids: clarify, offeredPerson, text };
   if (flow) return { kind: 'flow', id: flow, offeredPerson, text };
   if (route === 'small_talk') return { kind: 'small_talk', offeredPerson, text };
   return { kind: 'none', route: route ?? 'unknown', offeredPerson, text };
