@@ -134,7 +134,9 @@ describe('answers composed for chat', () => {
 
   it('keeps the sentence that introduces a list with the list', () => {
     const section = `${'Intro text that is long enough to push the list past the budget. '.repeat(3)}\n\nYour options are:\n\n• Refuse the delivery and we refund it.\n• Return it within 30 days.`;
-    expect(selectPassage(section, 'can I refuse the delivery', 120)).toMatch(/^Your options are:\n\n• Refuse/);
+    expect(selectPassage(section, 'can I refuse the delivery', 120)).toMatch(
+      /^Your options are:\n\n• Refuse/,
+    );
   });
 
   it('returns a section that fits as it is', () => {
