@@ -11,10 +11,9 @@ import { type LangChainRetrieverOptions, createLangChainRetriever } from './know
 import { createOpenAiEmbeddings } from './knowledge/llm/openai-embeddings.ts';
 import { createOpenAiSummarizer } from './knowledge/llm/openai-summarizer.ts';
 import { createRagAnswerGenerator } from './knowledge/llm/rag-answer-generator.ts';
-import type { IntentResult } from './model/understanding.ts';
 import type { CopyFor } from './ports/copy.ts';
-import type { ClassifyInput, IntentClassifier } from './ports/intent-classifier.ts';
-import type { AnswerGenerator, KnowledgeRetriever, RetrieveOptions } from './ports/knowledge-retriever.ts';
+import type { IntentClassifier } from './ports/intent-classifier.ts';
+import type { AnswerGenerator, KnowledgeRetriever } from './ports/knowledge-retriever.ts';
 import type { Logger } from './ports/logger.ts';
 import type { ConversationSummarizer } from './ports/summarizer.ts';
 
@@ -66,7 +65,7 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
   configureEngineCopy(copy);
   const extractive = new ExtractiveAnswerGenerator();
   const openai = config.openai;
-  if (!openai) return withIntentAwareSearch({ classifier: local, retriever, answerer: extractive, copy });
+  if (!openai) return { classifier: local, retriever, answerer: extractive, copy };
   const connection = {
     apiKey: openai.apiKey,
     baseURL: openai.baseURL,
@@ -74,7 +73,7 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     timeoutMs: openai.timeoutMs,
     maxRetries: openai.maxRetries,
   };
-  return withIntentAwareSearch({
+  return {
     classifier: createLlmIntentClassifier({
       ...connection,
       intents: intents.intents.map((i) => ({
@@ -88,7 +87,7 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     answerer: createRagAnswerGenerator({ ...connection, fallback: extractive, logger }),
     copy,
     summarizer: createOpenAiSummarizer(connection),
-  });
+  };
 }
 
 /** An article linking an intent the intents file does not declare is a typo: stop startup, naming it. */
@@ -127,39 +126,4 @@ function checkCopyTopics(
       }
     });
   }
-}
-
-/** How many recent classifications the search bridge remembers. */
-const RECENT_CLASSIFICATIONS = 256;
-
-/**
- * Lets the retriever favour the articles linked to the intent the classifier just recognised for
- * the same text, when the caller does not pass `intent` itself. The engine classifies a message
- * and then searches with that message's text, so the text is the join key; two conversations
- * sending the same text get the same local classification anyway.
- */
-export function withIntentAwareSearch(understanding: Understanding): Understanding {
-  const recent = new Map<string, IntentResult>();
-  const classifier: IntentClassifier = {
-    async classify(input: ClassifyInput): Promise<IntentResult> {
-      const result = await understanding.classifier.classify(input);
-      recent.delete(input.text);
-      recent.set(input.text, result);
-      if (recent.size > RECENT_CLASSIFICATIONS) recent.delete(recent.keys().next().value as string);
-      return result;
-    },
-  };
-  const retriever: KnowledgeRetriever = {
-    search(query: string, options: RetrieveOptions = {}) {
-      const known = recent.get(query);
-      if (options.intent !== undefined || !known?.intent)
-        return understanding.retriever.search(query, options);
-      return understanding.retriever.search(query, {
-        ...options,
-        intent: { name: known.intent, confidence: known.confidence },
-      });
-    },
-    article: (id) => understanding.retriever.article(id),
-  };
-  return { ...understanding, classifier, retriever };
 }

@@ -23,6 +23,7 @@ import {
   knowledgeOutcome,
   needsUnderstanding,
   planCustomerTurn,
+  searchOptions,
 } from './decide/customer-message.ts';
 import { decideDeskAction } from './decide/desk-action.ts';
 import { decideSystemEvent } from './decide/system-event.ts';
@@ -185,7 +186,10 @@ export class ConversationEngine implements EventSink {
     const hits =
       need.type === 'article'
         ? await this.#deps.retriever.article(need.id)
-        : await this.#deps.retriever.search(need.query, { k: this.#deps.settings.kbResults });
+        : await this.#deps.retriever.search(need.query, {
+            k: this.#deps.settings.kbResults,
+            ...searchOptions(understanding),
+          });
     const outcome = knowledgeOutcome(plan, hits, input);
     if (outcome.type !== 'answer') return { understanding, hits, answer: null };
     const answer = await this.#deps.answerer.answer({
@@ -193,6 +197,7 @@ export class ConversationEngine implements EventSink {
       hits: outcome.hits,
       history: context.history,
       maxLength: Math.min(adapter.capabilities.maxTextLength, this.#deps.settings.answerMaxLength),
+      ...(understanding.signals.language !== 'und' ? { language: understanding.signals.language } : {}),
     });
     return { understanding, hits, answer };
   }

@@ -200,10 +200,7 @@ export function knowledgeNeed(
   return null;
 }
 
-/**
- * The retrieval options for a search: the recognised intent favours the articles linked to it.
- * (`src/understanding.ts` bridges this today for callers that pass no intent.)
- */
+/** The retrieval options for a search: the recognised intent favours the articles linked to it. */
 export function searchOptions(understanding: IntentResult | null): {
   readonly intent?: { readonly name: string; readonly confidence: number };
 } {
