@@ -17,7 +17,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { EngineMetrics } from '../ports/metrics.ts';
 import type { ConversationSummarizer } from '../ports/summarizer.ts';
 import { backoffMs } from '../queue/retry.ts';
-import { COPY } from './copy.ts';
+import { engineCopy } from './copy.ts';
 import type { Effect, TurnRecord } from './decision.ts';
 
 export interface ActDeps {
@@ -273,7 +273,11 @@ export class EffectRunner {
         const adapter = this.#deps.adapter(context.ref.platform);
         await adapter.send({
           ref: context.ref,
-          message: { kind: 'handoff_notice', text: COPY.deskDown, state: 'waiting_for_human' },
+          message: {
+            kind: 'handoff_notice',
+            text: engineCopy(context.language).deskDown,
+            state: 'waiting_for_human',
+          },
           idempotencyKey: honest,
           purpose: 'notice',
           replyTo: session.event.id,

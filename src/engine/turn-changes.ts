@@ -30,6 +30,7 @@ export interface TurnChanges {
   readonly lastTurn?: TurnDebug;
   readonly lastInboundAt?: number;
   readonly customerName?: string;
+  readonly language?: string;
   /** undefined: unchanged; null: cleared. */
   readonly awaitingRating?: string | null;
 }
@@ -77,6 +78,7 @@ export function applyTurnChanges(
     lastTurn: changes.lastTurn ?? current.lastTurn,
     lastInboundAt: changes.lastInboundAt ?? current.lastInboundAt,
     ...nameOf(changes.customerName ?? current.customerName),
+    ...languageOf(changes.language ?? current.language),
     awaitingRating:
       changes.awaitingRating === undefined ? (current.awaitingRating ?? null) : changes.awaitingRating,
     updatedAt: now,
@@ -85,4 +87,8 @@ export function applyTurnChanges(
 
 function nameOf(customerName: string | undefined): { customerName?: string } {
   return customerName === undefined ? {} : { customerName };
+}
+
+function languageOf(language: string | undefined): { language?: string } {
+  return language === undefined ? {} : { language };
 }

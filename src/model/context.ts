@@ -52,6 +52,8 @@ export interface ConversationContext {
   readonly failedTurns: number;
   readonly lastInboundAt: number | null;
   readonly lastTurn: TurnDebug | null;
+  /** The language the customer last wrote in (`en`, `es`, ...), for messages outside their turns. */
+  readonly language?: string;
   /** The customer's display name as their platform last reported it. */
   readonly customerName?: string;
   /** Set after a resolve: the ticket whose 1–5 rating the bot asked for. */

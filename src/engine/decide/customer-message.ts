@@ -240,6 +240,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
   const plan = planCustomerTurn(input, findings.understanding);
   const u = findings.understanding;
   const copy = engineCopy(u?.signals.language);
+  if (u && u.signals.language !== 'und') turn.changes.language = u.signals.language;
   // A flow left idle is dropped quietly; the message is routed as if there had been none.
   if (context.flow && !activeFlowOf(input) && plan.type !== 'relay') turn.changes.flow = null;
   turn.debug = {

@@ -2,7 +2,7 @@ import type { Capabilities } from '../../model/capabilities.ts';
 import type { ConversationContext } from '../../model/context.ts';
 import type { DeskAction, InboundAction } from '../../model/inbound-event.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
-import { COPY, ENGINE_CHOICES } from '../copy.ts';
+import { ENGINE_CHOICES, engineCopy } from '../copy.ts';
 import type { Decision } from '../decision.ts';
 import { raisePriority } from '../handoff-policy.ts';
 import { newContext } from '../turn-changes.ts';
@@ -111,8 +111,14 @@ export function decideDeskAction(input: DeskActionInput): Decision {
       turn.move('resolved', event.actor.id, action.note ?? `resolved by ${actor}`);
       const resolved: HandoffTicket = { ...ticket, ...(ticket.assignee ? {} : { assignee: event.actor.id }) };
       turn.setTicket(resolved);
-      turn.reply({ kind: 'handoff_notice', text: COPY.resolved, state: 'resolved' }, 'resolved');
-      turn.reply({ kind: 'choices', text: COPY.ratingRequest, choices: RATING_CHOICES }, 'rating_request');
+      turn.reply(
+        { kind: 'handoff_notice', text: engineCopy(context.language).resolved, state: 'resolved' },
+        'resolved',
+      );
+      turn.reply(
+        { kind: 'choices', text: engineCopy(context.language).ratingRequest, choices: RATING_CHOICES },
+        'rating_request',
+      );
       turn.changes.awaitingRating = ticket.id;
       turn.changes.pendingChoices = RATING_CHOICES;
       turn.effect({ type: 'desk_update', ticket: resolved, ownership: turn.ownership, step: 'resolved' });

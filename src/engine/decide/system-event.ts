@@ -1,7 +1,7 @@
 import type { ConversationContext } from '../../model/context.ts';
 import type { InboundSystemEvent } from '../../model/inbound-event.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
-import { COPY } from '../copy.ts';
+import { engineCopy } from '../copy.ts';
 import type { Decision } from '../decision.ts';
 import { raisePriority } from '../handoff-policy.ts';
 import { isHumanOwned } from '../ownership.ts';
@@ -51,7 +51,7 @@ export function decideSystemEvent(input: SystemEventInput): Decision {
           });
         }
       } else {
-        turn.reply({ kind: 'text', text: COPY.unsupported }, 'notice');
+        turn.reply({ kind: 'text', text: engineCopy(context.language).unsupported }, 'notice');
       }
       return turn.build();
     case 'delivery_failed':
@@ -97,8 +97,14 @@ function timer(turn: TurnBuilder, event: InboundSystemEvent, ticket: HandoffTick
     case 'idle_resolve':
       if (state !== 'human') return;
       turn.move('resolved', 'desk', event.detail || 'customer silent after a staff reply');
-      turn.reply({ kind: 'handoff_notice', text: COPY.resolved, state: 'resolved' }, 'resolved');
-      turn.reply({ kind: 'choices', text: COPY.ratingRequest, choices: RATING_CHOICES }, 'rating_request');
+      turn.reply(
+        { kind: 'handoff_notice', text: engineCopy(turn.context.language).resolved, state: 'resolved' },
+        'resolved',
+      );
+      turn.reply(
+        { kind: 'choices', text: engineCopy(turn.context.language).ratingRequest, choices: RATING_CHOICES },
+        'rating_request',
+      );
       turn.changes.awaitingRating = ticket.id;
       turn.changes.pendingChoices = RATING_CHOICES;
       turn.effect({ type: 'desk_update', ticket, ownership: turn.ownership, step: 'resolved' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { engineCopy } from '../../../src/engine/copy.ts';
 import { decideDeskAction } from '../../../src/engine/decide/desk-action.ts';
 import { decideSystemEvent } from '../../../src/engine/decide/system-event.ts';
 import type { Effect } from '../../../src/engine/decision.ts';
@@ -7,6 +8,7 @@ import type { Capabilities } from '../../../src/model/capabilities.ts';
 import type { ConversationContext } from '../../../src/model/context.ts';
 import { toConversationKey } from '../../../src/model/conversation-key.ts';
 import type { DeskAction, InboundAction, InboundSystemEvent } from '../../../src/model/inbound-event.ts';
+import { outboundText } from '../../../src/model/outbound-message.ts';
 import type { HandoffTicket, OwnershipState } from '../../../src/model/ownership.ts';
 
 const ref = { platform: 'fake', workspace: 'w', channel: 'c', threadOrUser: 'u1' };
@@ -156,6 +158,20 @@ describe('desk actions are checked against the stored state', () => {
     expect(
       d.effects.filter((e) => e.type === 'send').map((e) => (e.type === 'send' ? e.purpose : '')),
     ).toEqual(['resolved', 'rating_request']);
+  });
+});
+
+describe('what the customer hears after a staff action', () => {
+  it('is in the language the customer last wrote in', () => {
+    const d = decideDeskAction({
+      event: action({ type: 'resolve' }),
+      context: context('human', { language: 'es' }),
+      now: NOW,
+      capabilities: caps,
+    });
+    const texts = d.effects.flatMap((e) => (e.type === 'send' ? [outboundText(e.message)] : []));
+    expect(texts).toEqual([engineCopy('es').resolved, engineCopy('es').ratingRequest]);
+    expect(texts[0]).not.toBe(engineCopy('en').resolved);
   });
 });
 
