@@ -20,7 +20,7 @@
  *    path shows per-message costs that grow with the number of conversations plainly).
  *  - Then, with the real local understanding (trained classifier, hybrid KB search,
  *    extractive answers), phase A is runtime A's conversations 0-10,000 and phase B is
- *    runtime B's conversations 100,000-110,000, measured interleaved: windows of 1,000
+ *    runtime B's conversations 100,000-110,000, measured interleaved: windows of 500
  *    conversations alternate A, B, B, A, A, B, ... so both phases see the same
  *    neighbours. Measured one after the other, the wall-clock ratio of the two phases
  *    on this shared machine swung between 0.52 and 1.62 from run to run, and even the
@@ -46,7 +46,7 @@ import { question } from './bench-questions.ts';
 const PART = 'sandbox throughput';
 const CONCURRENCY = 32;
 const WARMUP = 5_000;
-const WINDOW = 1_000;
+const WINDOW = 500;
 const TOLERANCE = 0.1;
 const TIME_LIMIT_MS = 9 * 60_000;
 
