@@ -93,6 +93,32 @@ export function looksLikeQuestion(text: string): boolean {
   return trimmed.split(/\s+/).length >= 3 && (trimmed.endsWith('?') || QUESTION_START.test(trimmed));
 }
 
+/**
+ * A flow's intent recognised below `minIntentConfidence` but at least this confident still starts
+ * the flow when the knowledge base has no confident answer ("ordered on the 3rd and haven't heard
+ * anything": order status 0.48, best article 0.55). The flow asks for what it needs, so a wrong
+ * start costs the customer one question; a middle-band article on the wrong topic costs more.
+ * The same floor as the retriever's intent lift (`DEFAULT_INTENT_BOOST.minConfidence`). Set on
+ * `eval/conversations/dev.jsonl`.
+ */
+export const WEAK_FLOW_INTENT_CONFIDENCE = 0.35;
+
+/**
+ * The flow a weakly recognised intent points at, when retrieval found no article at or above the
+ * answer threshold. Pure; undefined when the intent triggers no flow or is too unsure.
+ */
+export function weakFlowFallback(
+  understanding: IntentResult,
+  flows: readonly Flow[],
+  hits: readonly KbHit[],
+  answerThreshold: number,
+): Flow | undefined {
+  const intent = understanding.intent;
+  if (intent === null || understanding.confidence < WEAK_FLOW_INTENT_CONFIDENCE) return undefined;
+  if ((hits[0]?.score ?? 0) >= answerThreshold) return undefined;
+  return flows.find((f) => f.triggers.includes(intent));
+}
+
 export type KnowledgeOutcome =
   | { readonly type: 'answer'; readonly hits: readonly KbHit[] }
   | { readonly type: 'clarify'; readonly articles: readonly KbHit[] }

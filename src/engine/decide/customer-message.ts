@@ -21,6 +21,7 @@ import {
   looksLikeQuestion,
   matchTypedChoice,
   routeMessage,
+  weakFlowFallback,
 } from '../router.ts';
 import type { EngineSettings } from '../settings.ts';
 import { TurnBuilder, ticketIdFor } from './turn-builder.ts';
@@ -379,6 +380,23 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
   const hits = findings.hits;
   turn.debug = { ...turn.debug, kb: hits.map((h) => ({ id: h.id, title: h.title, score: round(h.score) })) };
   const outcome = knowledgeOutcome(plan, hits, input);
+  // No confident article, but the message leans towards a flow's intent: the flow asks what it needs.
+  const fallbackFlow =
+    u && plan.route.type === 'knowledge' && !plan.resume
+      ? weakFlowFallback(u, input.flows, hits, input.settings.answerThreshold)
+      : undefined;
+  if (fallbackFlow) {
+    turn.debug = { ...turn.debug, route: 'flow', flow: fallbackFlow.id };
+    applyFlowResult(
+      turn,
+      input,
+      fallbackFlow,
+      fallbackFlow.start(flowInput(input, plan.choiceId, u)),
+      findings,
+      true,
+    );
+    return turn.build();
+  }
   if (outcome.type === 'clarify') {
     turn.debug = { ...turn.debug, route: 'clarify' };
     const choices: Choice[] = [

@@ -6,6 +6,7 @@ import {
   looksLikeQuestion,
   matchTypedChoice,
   routeMessage,
+  weakFlowFallback,
 } from '../../../src/engine/router.ts';
 import type { IntentResult, KbHit } from '../../../src/model/understanding.ts';
 
@@ -72,6 +73,24 @@ describe('routeMessage', () => {
         minIntentConfidence: 0.5,
       }).type,
     ).toBe('handoff_choice');
+  });
+});
+
+describe('weakFlowFallback', () => {
+  const flows = [orderStatusFlow];
+  it('starts the flow a weakly recognised intent triggers when no article clears the answer threshold', () => {
+    expect(
+      weakFlowFallback(understanding('order_status', 0.48), flows, [hit('track-order', 0.55)], 0.6),
+    ).toBe(orderStatusFlow);
+    expect(weakFlowFallback(understanding('order_status', 0.4), flows, [], 0.6)).toBe(orderStatusFlow);
+  });
+  it('leaves a confident article, a too unsure intent and intents without a flow to the knowledge base', () => {
+    expect(
+      weakFlowFallback(understanding('order_status', 0.48), flows, [hit('track-order', 0.61)], 0.6),
+    ).toBeUndefined();
+    expect(weakFlowFallback(understanding('order_status', 0.3), flows, [], 0.6)).toBeUndefined();
+    expect(weakFlowFallback(understanding('lost_package', 0.9), flows, [], 0.6)).toBeUndefined();
+    expect(weakFlowFallback(understanding(null, 0.9), flows, [], 0.6)).toBeUndefined();
   });
 });
 
