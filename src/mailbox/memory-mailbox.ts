@@ -15,7 +15,9 @@ export class MemoryMailbox implements Mailbox {
   readonly #waiters = new Map<string, ((item: unknown) => void)[]>();
 
   async push(box: string, item: unknown): Promise<void> {
-    const waiter = this.#waiters.get(box)?.shift();
+    const waiters = this.#waiters.get(box);
+    const waiter = waiters?.shift();
+    if (waiters?.length === 0) this.#waiters.delete(box);
     if (waiter) {
       waiter(structuredClone(item));
       return;

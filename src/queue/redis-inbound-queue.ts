@@ -46,6 +46,9 @@ interface DrainJob {
   readonly key: string;
 }
 
+/** Conversations queued for a local drain per unit of concurrency before work overflows to BullMQ. */
+const LOCAL_BACKLOG_PER_SLOT = 4;
+
 /** Longest an ingest waits for its wake-up to be scheduled before answering 5xx. */
 const WAKE_TIMEOUT_MS = 2_000;
 
@@ -83,6 +86,13 @@ export class RedisInboundQueue implements InboundQueue {
   #inFlight = 0;
   #stopping = false;
   #sweeping = false;
+  /** Drains run in this process straight from `enqueue`. */
+  readonly #local = {
+    running: 0,
+    queue: [] as string[],
+    pending: new Set<string>(),
+    again: new Set<string>(),
+  };
 
   constructor(config: RedisInboundQueueConfig) {
     this.#config = config;
@@ -121,9 +131,10 @@ export class RedisInboundQueue implements InboundQueue {
     } catch (error) {
       throw new StoreUnavailableError('could not record inbound event', { cause: error });
     }
-    // Wake a worker even for a duplicate: if an earlier delivery was recorded but its
-    // wake-up was lost (crash between the two calls), the redelivery still drains it.
-    await this.#wake(key, 0);
+    // Drain it here when this process has room (no wake-up round trips); otherwise wake
+    // any instance through BullMQ. Even a duplicate is drained: if an earlier delivery
+    // was recorded but the process died before draining it, the redelivery does it.
+    if (!this.#dispatch(key)) await this.#wake(key, 0);
     return accepted === 1 ? 'accepted' : 'duplicate';
   }
 
@@ -151,29 +162,36 @@ export class RedisInboundQueue implements InboundQueue {
   async stop(deadlineMs?: number): Promise<void> {
     this.#stopping = true;
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    // Local drains not started yet go to the shared queue for another instance.
+    for (const key of this.#local.queue.splice(0)) {
+      this.#local.pending.delete(key);
+      await this.#wake(key, 0).catch(() => {});
+    }
     const worker = this.#worker;
-    if (worker) {
-      const graceful = worker.close();
-      if (deadlineMs === undefined) {
-        await graceful;
-      } else {
-        const timer = sleep(deadlineMs).then(() => 'late' as const);
-        if ((await Promise.race([graceful.then(() => 'closed' as const), timer])) === 'late') {
-          // Abort what still runs: each turn stops before its next effect, and its lease
-          // is handed back now, so another instance continues at once (the stale turn's
-          // writes are fenced). The wake-ups go back to BullMQ as stalled jobs.
-          await Promise.all(
-            [...this.#leases].map(async ([lease, key]) => {
-              lease.abort();
-              await lease.release().catch(() => {});
-              await this.#queue.add('drain', { key }).catch(() => {});
-            }),
-          );
-          await worker.close(true);
-        }
+    const finished = Promise.all([worker?.close() ?? Promise.resolve(), this.#localDrained()]);
+    if (deadlineMs === undefined) {
+      await finished;
+    } else {
+      const timer = sleep(deadlineMs).then(() => 'late' as const);
+      if ((await Promise.race([finished.then(() => 'done' as const), timer])) === 'late') {
+        // Abort what still runs: each turn stops before its next effect, and its lease
+        // is handed back now with a wake-up, so another instance continues at once (the
+        // stale turn's writes are fenced).
+        await Promise.all(
+          [...this.#leases].map(async ([lease, key]) => {
+            lease.abort();
+            await lease.release().catch(() => {});
+            await this.#queue.add('drain', { key }).catch(() => {});
+          }),
+        );
+        await worker?.close(true);
       }
     }
     await this.#queue.close();
+  }
+
+  async #localDrained(): Promise<void> {
+    while (this.#local.running > 0) await sleep(20);
   }
 
   async idle(): Promise<void> {
@@ -181,7 +199,13 @@ export class RedisInboundQueue implements InboundQueue {
       // Delayed jobs are safety re-checks and postponed turns, not pending work.
       const counts = await this.#queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       const pending = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (pending === 0 && this.#inFlight === 0) return;
+      if (
+        pending === 0 &&
+        this.#inFlight === 0 &&
+        this.#local.running === 0 &&
+        this.#local.queue.length === 0
+      )
+        return;
       await sleep(20);
     }
   }
@@ -198,6 +222,49 @@ export class RedisInboundQueue implements InboundQueue {
     for (const json of await this.#redis.lrange(key, 0, -1)) {
       if ((JSON.parse(json) as { event: InboundEvent }).event.id === eventId)
         await this.#redis.lrem(key, 1, json);
+    }
+  }
+
+  /**
+   * Queues a drain of `key` in this process. False when this process cannot take it
+   * (not started, stopping, or its local backlog is full): the caller wakes another
+   * instance through BullMQ instead. A key already draining here is flagged to be
+   * drained once more when it finishes, so an event appended after its last ack is
+   * never left behind.
+   */
+  #dispatch(key: string): boolean {
+    const local = this.#local;
+    if (!this.#handler || this.#stopping) return false;
+    if (local.pending.has(key)) {
+      local.again.add(key);
+      return true;
+    }
+    if (local.queue.length >= this.#config.concurrency * LOCAL_BACKLOG_PER_SLOT) return false;
+    local.pending.add(key);
+    local.queue.push(key);
+    this.#pump();
+    return true;
+  }
+
+  #pump(): void {
+    const local = this.#local;
+    while (local.running < this.#config.concurrency && local.queue.length > 0) {
+      const key = local.queue.shift() as string;
+      local.running++;
+      void this.#drainConversation(key)
+        .catch(async (error: unknown) => {
+          this.#config.logger.warn(
+            { err: error, conversation: key },
+            'drain failed; handing it to the queue',
+          );
+          await this.#wake(key, 500).catch(() => {});
+        })
+        .finally(() => {
+          local.running--;
+          local.pending.delete(key);
+          if (local.again.delete(key)) this.#dispatch(key) || void this.#wake(key, 0).catch(() => {});
+          this.#pump();
+        });
     }
   }
 
@@ -224,6 +291,15 @@ export class RedisInboundQueue implements InboundQueue {
       await job.moveToDelayed(Date.now() + 500, token);
       throw new DelayedError();
     }
+    await this.#drainConversation(key);
+  }
+
+  /**
+   * Takes the conversation's lease and drains its inbox. A held lease means its
+   * holder will see every event appended before it releases; check back once, when
+   * the lease would expire, in case the holder died.
+   */
+  async #drainConversation(key: string): Promise<void> {
     this.#inFlight++;
     try {
       const k = this.#config.keys;
