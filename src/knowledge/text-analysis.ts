@@ -76,6 +76,12 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bmoney back\b/g, 'refund'],
   [/\b(?:two|2)[- ](?:factor|step)\b/g, 'twofactor'],
   [/\bpass word\b/g, 'password'],
+  // "send it back" is a return; the object stays ("sent the jacket back" -> "return the jacket").
+  [
+    /\b(?:send|sending|sent|ship|shipping|shipped|post|posting|posted) ((?:it|this|that|them|these|those|something|stuff|things?|items?|an? item|the \w+|my \w+|one) )?back\b/g,
+    'return $1',
+  ],
+  [/\bpw\b/g, 'password'],
 ];
 
 // Built on first use: the stemmer's tables are declared further down this module.

@@ -28,6 +28,14 @@ describe('query analysis', () => {
     expect(analyze('I cannot sign in')).toEqual(analyze('login'));
   });
 
+  it('reads "send it back" as return and "pw" as password', () => {
+    expect(analyze('how do I send something back')).toEqual(analyze('how do I return'));
+    expect(analyze('sent the jacket back')).toEqual(analyze('return jacket'));
+    expect(analyze('forgot my pw')).toEqual(analyze('forgot my password'));
+    // "back" alone stays a word: "back up", "come back" are not returns.
+    expect(analyze('come back later')).toContain('back');
+  });
+
   it('keeps unknown words as evidence that the query is off-topic', () => {
     expect(analyzer.analyze('weather in paris').terms).toEqual(['weather', 'pari']);
   });
