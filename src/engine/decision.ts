@@ -110,11 +110,9 @@ export interface TurnRecord {
   readonly eventId: string;
   readonly effects: readonly Effect[];
   readonly debug: TurnDebug | null;
-  /** How many times performing the effects failed and was retried later (backoff). */
-  readonly attempts: number;
 }
 
 /** The idempotency key of effect number `index` of the turn for `eventId`. */
-export function effectKey(eventId: string, index: number, suffix?: string): string {
-  return suffix ? `${eventId}:${index}:${suffix}` : `${eventId}:${index}`;
+export function effectKey(eventId: string, index: number): string {
+  return `${eventId}:${index}`;
 }

@@ -116,7 +116,7 @@ export class ConversationEngine implements EventSink {
       const context =
         session.context ?? newContext(key, event.ref, customerIdOf(event), this.#deps.clock.now());
       const decision = await this.decide(event, context);
-      record = { eventId: event.id, effects: decision.effects, debug: decision.debug, attempts: 0 };
+      record = { eventId: event.id, effects: decision.effects, debug: decision.debug };
       await session.commit(decision.context, record);
     } else {
       log.info({ pending: record.effects.length - session.done.size }, 'resuming a recorded turn');
