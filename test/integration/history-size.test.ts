@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
+import { newContext } from '../../src/engine/turn-changes.ts';
 import type { ConversationContext, HistoryEntry } from '../../src/model/context.ts';
 import { type ConversationKey, toConversationKey } from '../../src/model/conversation-key.ts';
 import type { RedisClient } from '../../src/redis/connect.ts';
@@ -44,30 +45,15 @@ const KB_HITS = [
   { id: 'payment-methods', title: 'Payment methods we accept', score: 0.27 },
 ];
 
-function newContext(key: ConversationKey, threadOrUser: string, now: number): ConversationContext {
-  return {
-    schema: 1,
-    key,
-    ref: { platform: 'sandbox', workspace: 'local', channel: 'web', threadOrUser },
-    customerId: `sandbox:user-${threadOrUser}`,
-    ownership: { state: 'bot', since: now },
-    transitions: [],
-    history: [],
-    flow: null,
-    slots: {},
-    pendingChoices: [],
-    failedTurns: 0,
-    lastInboundAt: null,
-    lastTurn: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+function freshContext(key: ConversationKey, threadOrUser: string, now: number): ConversationContext {
+  const ref = { platform: 'sandbox', workspace: 'local', channel: 'web', threadOrUser };
+  return newContext(key, ref, `sandbox:user-${threadOrUser}`, now);
 }
 
 /** One turn as the engine persists it: customer and bot entries, the debug block, timestamps. */
 function turn(customer: string, bot: string, n: number, now: number) {
   return (current: ConversationContext | null, key: ConversationKey, user: string): ConversationContext => {
-    const base = current ?? newContext(key, user, now);
+    const base = current ?? freshContext(key, user, now);
     const eventId = `sbx_5f0c2a4e-8a7d-4c1e-9b1e-${String(n).padStart(12, '0')}`;
     const history: HistoryEntry[] = [
       ...base.history,

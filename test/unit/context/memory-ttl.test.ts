@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryContextStore } from '../../../src/context/memory-context-store.ts';
+import { newContext } from '../../../src/engine/turn-changes.ts';
 import type { ConversationContext, CustomerProfile } from '../../../src/model/context.ts';
 import { type ConversationKey, toConversationKey } from '../../../src/model/conversation-key.ts';
 
@@ -8,23 +9,7 @@ function conversation(user: string): { key: ConversationKey; context: (now: numb
   const key = toConversationKey(ref);
   return {
     key,
-    context: (now) => ({
-      schema: 1,
-      key,
-      ref,
-      customerId: `fake:${user}`,
-      ownership: { state: 'bot', since: now },
-      transitions: [],
-      history: [],
-      flow: null,
-      slots: {},
-      pendingChoices: [],
-      failedTurns: 0,
-      lastInboundAt: null,
-      lastTurn: null,
-      createdAt: now,
-      updatedAt: now,
-    }),
+    context: (now) => newContext(key, ref, `fake:${user}`, now),
   };
 }
 
