@@ -6,13 +6,14 @@
  * Also: unique key prefixes per run and their cleanup (including BullMQ's keys,
  * which start with `{`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { constants, accessSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { findOnPath, spawnGuarded, stopGuarded } from './redis-guard.ts';
 
 export type BenchRedis =
   | { readonly kind: 'existing' | 'started'; readonly url: string; stop(): Promise<void> }
@@ -114,27 +115,6 @@ async function answersPing(url: string): Promise<boolean> {
   }
 }
 
-// The shell keeps stdin open to us; when the pipe closes (stop(), or the bench dying
-// even by SIGKILL) `cat` returns and the server is stopped: no orphaned redis-server.
-const GUARD = '"$@" & pid=$!; cat >/dev/null; kill "$pid" 2>/dev/null; wait "$pid"';
-
-function spawnGuarded(binary: string, args: readonly string[]): ChildProcess {
-  const child = spawn('sh', ['-c', GUARD, 'redis-guard', binary, ...args], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  child.on('error', () => {});
-  return child;
-}
-
-async function stopGuarded(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.stdin?.end();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function waitForPing(url: string, child: ChildProcess): Promise<boolean> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -155,17 +135,4 @@ function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
 }

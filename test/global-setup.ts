@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { constants, accessSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
+import { findOnPath, spawnGuarded, stopGuarded } from '../scripts/redis-guard.ts';
 
 /**
  * Vitest global setup of the Redis-backed suites (the `integration` project in
@@ -151,27 +152,6 @@ async function startRedisServer(
   throw new Error(`redis-server from PATH did not start: ${lastProblem || 'no log output'}`);
 }
 
-// The shell keeps stdin open to us; when the pipe closes (teardown, or this process
-// dying even by SIGKILL) `cat` returns and the server is stopped.
-const GUARD = '"$@" & pid=$!; cat >/dev/null; kill "$pid" 2>/dev/null; wait "$pid"';
-
-function spawnGuarded(binary: string, args: readonly string[]): ChildProcess {
-  const child = spawn('sh', ['-c', GUARD, 'redis-guard', binary, ...args], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  child.on('error', () => {});
-  return child;
-}
-
-async function stopGuarded(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.stdin?.end();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function waitForPing(url: string, child: ChildProcess): Promise<boolean> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -273,20 +253,6 @@ function listenOnce(port: number): Promise<number> {
       server.close(() => done(bound));
     });
   });
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function readLog(dir: string): string {
