@@ -14,6 +14,7 @@ import { loadKnowledgeBase } from '../src/knowledge/kb-loader.ts';
 import { silentLogger } from '../src/logging/pino-logger.ts';
 import type { SandboxResponse } from '../src/main.ts';
 import { createRuntime } from '../src/main.ts';
+import type { TurnDebug } from '../src/model/context.ts';
 import { toConversationKey } from '../src/model/conversation-key.ts';
 import { type ConversationCase, type TurnOutcome, scoreConversations } from './eval-conversations-score.ts';
 import { percentile } from './eval-metrics.ts';
@@ -73,6 +74,8 @@ export async function runConversationEval(opts: {
   set: string;
   answerThreshold?: string;
   clarifyThreshold?: string;
+  /** Print the intent, its confidence and the top articles of every missed answerable message. */
+  explain?: boolean;
 }): Promise<void> {
   const cases = (await readJsonl(opts.set)).map((row, i) => asCase(row, i, opts.set));
   // No process environment: the local path, whatever keys the shell has.
@@ -92,6 +95,7 @@ export async function runConversationEval(opts: {
 
   const outcomes: TurnOutcome[] = [];
   const latencies: number[] = [];
+  const debugs: (TurnDebug | null)[] = [];
   try {
     // A warm-up pass over the same messages (other conversations), so JIT compilation of each code
     // path is not counted as turn latency; only the second pass is measured and scored.
@@ -111,6 +115,7 @@ export async function runConversationEval(opts: {
         }),
       );
       outcomes.push(outcomeOf(response, context?.lastTurn?.route, context?.lastTurn?.flow, articleByUrl));
+      debugs.push(context?.lastTurn ?? null);
     }
   } finally {
     await runtime.stop();
@@ -119,6 +124,7 @@ export async function runConversationEval(opts: {
   const score = scoreConversations(cases, outcomes);
   console.log(`set: ${opts.set}, ${cases.length} messages; runtime ready in ${startupMs.toFixed(0)} ms`);
   for (const line of score.report) console.log(line);
+  if (opts.explain) for (const line of explainMisses(cases, outcomes, debugs)) console.log(line);
   const figures = {
     ...score.figures,
     p50_ms: Number(percentile(latencies, 50).toFixed(3)),
@@ -130,4 +136,28 @@ export async function runConversationEval(opts: {
       `p95 ${figures.p95_ms} ms`,
   );
   console.log(JSON.stringify(figures));
+}
+
+/** One line per answerable message not answered from `accept`: what the bot understood. */
+function explainMisses(
+  cases: readonly ConversationCase[],
+  outcomes: readonly TurnOutcome[],
+  debugs: readonly (TurnDebug | null)[],
+): string[] {
+  const lines = ['explained misses (intent confidence | top articles):'];
+  cases.forEach((item, i) => {
+    const outcome = outcomes[i];
+    if (item.expect !== 'answer' || !outcome) return;
+    const got = outcome.kind === 'article' || outcome.kind === 'flow' ? `${outcome.kind}:${outcome.id}` : '';
+    if (item.accept.includes(got)) return;
+    const d = debugs[i];
+    const kb = (d?.kb ?? [])
+      .slice(0, 3)
+      .map((h) => `${h.id} ${h.score.toFixed(2)}`)
+      .join(', ');
+    lines.push(
+      `  ${item.id} [${item.accept[0]}] ${d?.intent ?? 'none'} ${d?.confidence?.toFixed(2) ?? '-'} ${d?.route ?? '?'} | ${kb} | "${item.text}"`,
+    );
+  });
+  return lines;
 }

@@ -37,9 +37,12 @@ program
   )
   .option('--answer-threshold <score>', 'KB_ANSWER_THRESHOLD for this run (calibration)')
   .option('--clarify-threshold <score>', 'KB_CLARIFY_THRESHOLD for this run (calibration)')
-  .action(async (opts: { set: string; answerThreshold?: string; clarifyThreshold?: string }) => {
-    const { runConversationEval } = await import('./eval-conversations.ts');
-    await runConversationEval(opts);
-  });
+  .option('--explain', 'print what the bot understood for every missed answerable message')
+  .action(
+    async (opts: { set: string; answerThreshold?: string; clarifyThreshold?: string; explain?: boolean }) => {
+      const { runConversationEval } = await import('./eval-conversations.ts');
+      await runConversationEval(opts);
+    },
+  );
 
 await program.parseAsync(process.argv);
