@@ -31,7 +31,11 @@ describe('Redis queue: drain again after the last ack', () => {
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((q) => q.stop()));
     const admin = connectTarget(target);
-    for (const p of prefixes.splice(0)) await deletePrefix(admin, p);
+    // BullMQ's keys live under `{<prefix>:bull}`, outside `<prefix>:*`.
+    for (const p of prefixes.splice(0)) {
+      await deletePrefix(admin, p);
+      await deletePrefix(admin, createKeySpace(p).bullPrefix);
+    }
     await admin.quit();
     await Promise.all(open.splice(0).map((c) => c.quit()));
   });
