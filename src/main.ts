@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { createKeySpace } from './context/keys.ts';
 import { MemoryContextStore } from './context/memory-context-store.ts';
 import { RedisContextStore } from './context/redis-context-store.ts';
+import { shippedCopy } from './copy/shipped-copy.ts';
 import { createBusinessHours } from './desk/business-hours.ts';
 import { type Desk, createDesk } from './desk/desk.ts';
 import { MemoryTicketStore, MemoryTimerStore } from './desk/memory-store.ts';
@@ -137,6 +138,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
     logger: logger.child({ component: 'engine' }),
     metrics,
+    copy: understanding.copy ?? shippedCopy(),
     settings: {
       answerThreshold: config.knowledge.answerThreshold,
       clarifyThreshold: config.knowledge.clarifyThreshold,

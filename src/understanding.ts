@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { CopyFileError, createCopy } from './copy/copy-loader.ts';
-import { configureEngineCopy } from './engine/copy.ts';
 import { KbValidationError } from './errors.ts';
 import { loadIntentsFile } from './intents/intents-file.ts';
 import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
@@ -22,7 +21,10 @@ export interface Understanding {
   readonly classifier: IntentClassifier;
   readonly retriever: KnowledgeRetriever;
   readonly answerer: AnswerGenerator;
-  /** What the bot says, per locale (`<KB_DIR>/copy/*.yml`). */
+  /**
+   * What the bot says, per locale (`<KB_DIR>/copy/*.yml`); the runtime hands it to the engine.
+   * Absent only in test doubles, which get the shipped copy.
+   */
   readonly copy?: CopyFor;
   /** Card summaries for staff (with an LLM only; the desk quotes the last messages otherwise). */
   readonly summarizer?: ConversationSummarizer;
@@ -62,7 +64,6 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
   checkIntentLinks(retriever.articlesByIntent, new Set(intents.intents.map((i) => i.name)), config);
   const copy = createCopy(path.join(config.knowledge.kbDir, 'copy'));
   checkCopyTopics(copy, retriever, path.join(config.knowledge.kbDir, 'copy'));
-  configureEngineCopy(copy);
   const extractive = new ExtractiveAnswerGenerator();
   const openai = config.openai;
   if (!openai) return { classifier: local, retriever, answerer: extractive, copy };

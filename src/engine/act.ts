@@ -11,13 +11,13 @@ import type { Attachment } from '../model/inbound-event.ts';
 import type { HandoffTicket } from '../model/ownership.ts';
 import type { ChannelAdapter } from '../ports/channel-adapter.ts';
 import type { ContextStore } from '../ports/context-store.ts';
+import type { CopyFor } from '../ports/copy.ts';
 import type { HandoffDesk } from '../ports/handoff-desk.ts';
 import type { TurnSession } from '../ports/inbound-queue.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EngineMetrics } from '../ports/metrics.ts';
 import type { ConversationSummarizer } from '../ports/summarizer.ts';
 import { backoffMs } from '../queue/retry.ts';
-import { engineCopy } from './copy.ts';
 import type { Effect, TurnRecord } from './decision.ts';
 
 export interface ActDeps {
@@ -26,6 +26,8 @@ export interface ActDeps {
   readonly adapter: (platform: string) => ChannelAdapter;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
+  /** What the bot says, per locale: the honest desk-down notice. */
+  readonly copy: CopyFor;
   /** Writes the card summary when a handoff opens (absent: the desk quotes the last messages). */
   readonly summarizer?: ConversationSummarizer;
   /** A signed link staff can open for a platform media id (absent: no public URL configured). */
@@ -275,7 +277,7 @@ export class EffectRunner {
           ref: context.ref,
           message: {
             kind: 'handoff_notice',
-            text: engineCopy(context.language).deskDown,
+            text: this.#deps.copy(context.language).deskDown,
             state: 'waiting_for_human',
           },
           idempotencyKey: honest,

@@ -5,6 +5,7 @@ import type { InboundEvent, InboundMessage } from '../model/inbound-event.ts';
 import type { ChannelAdapter } from '../ports/channel-adapter.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ContextStore } from '../ports/context-store.ts';
+import type { CopyFor } from '../ports/copy.ts';
 import type { EventSink } from '../ports/event-sink.ts';
 import type { Flow } from '../ports/flow.ts';
 import type { HandoffDesk } from '../ports/handoff-desk.ts';
@@ -45,6 +46,8 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: EngineSettings;
+  /** What the bot says, per locale (production: `<KB_DIR>/copy`, read at startup). */
+  readonly copy: CopyFor;
   readonly metrics?: EngineMetrics;
   /** Card summaries for staff when a handoff opens (an LLM when configured). */
   readonly summarizer?: ConversationSummarizer;
@@ -77,6 +80,7 @@ export class ConversationEngine implements EventSink {
       adapter: (platform) => this.#adapter(platform),
       metrics: this.#metrics,
       logger: deps.logger,
+      copy: deps.copy,
       ...(deps.mediaLink ? { mediaLink: deps.mediaLink } : {}),
       ...(deps.summarizer ? { summarizer: deps.summarizer } : {}),
     });
@@ -152,9 +156,10 @@ export class ConversationEngine implements EventSink {
           context,
           now,
           capabilities: this.#adapter(event.ref.platform).capabilities,
+          copy: this.#deps.copy,
         });
       case 'system':
-        return decideSystemEvent({ event, context, now });
+        return decideSystemEvent({ event, context, now, copy: this.#deps.copy });
     }
   }
 
@@ -164,6 +169,7 @@ export class ConversationEngine implements EventSink {
       context,
       now,
       settings: this.#deps.settings,
+      copy: this.#deps.copy,
       capabilities: this.#adapter(event.ref.platform).capabilities,
       flows: this.#deps.flows,
     };

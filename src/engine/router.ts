@@ -1,6 +1,6 @@
 import type { IntentResult, KbHit } from '../model/understanding.ts';
 import type { Flow } from '../ports/flow.ts';
-import { ENGINE_CHOICES } from './copy.ts';
+import { ENGINE_CHOICES } from './choices.ts';
 
 /** Intents the engine answers itself, without the knowledge base. */
 export const SMALL_TALK_INTENTS = ['greeting', 'thanks', 'goodbye'] as const;
@@ -50,9 +50,9 @@ export interface RouteInput {
  */
 export function routeMessage(input: RouteInput): Route {
   const { choiceId, understanding } = input;
-  if (choiceId === ENGINE_CHOICES.handoff.id) return { type: 'handoff_choice' };
+  if (choiceId === ENGINE_CHOICES.handoff) return { type: 'handoff_choice' };
   if (choiceId === ENGINE_CHOICES.handoffPriority) return { type: 'handoff_choice', priority: 'high' };
-  if (choiceId === ENGINE_CHOICES.dismiss.id) return { type: 'dismiss' };
+  if (choiceId === ENGINE_CHOICES.dismiss) return { type: 'dismiss' };
   if (choiceId?.startsWith(ENGINE_CHOICES.articlePrefix)) {
     return { type: 'article', articleId: choiceId.slice(ENGINE_CHOICES.articlePrefix.length) };
   }

@@ -15,6 +15,7 @@
 import { createServer } from 'node:http';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
+import { shippedCopy } from '../../src/copy/shipped-copy.ts';
 import { ConversationEngine } from '../../src/engine/engine.ts';
 import { StoreUnavailableError } from '../../src/errors.ts';
 import { errorStatus } from '../../src/http/error-status.ts';
@@ -179,6 +180,7 @@ const engine = new ConversationEngine({
   flows: [],
   clock: systemClock,
   logger,
+  copy: shippedCopy(),
   settings: {
     answerThreshold: 0.5,
     clarifyThreshold: 0.3,

@@ -1,10 +1,12 @@
 import { createKeySpace } from '../../src/context/keys.ts';
 import { MemoryContextStore } from '../../src/context/memory-context-store.ts';
 import { RedisContextStore } from '../../src/context/redis-context-store.ts';
+import { shippedCopy } from '../../src/copy/shipped-copy.ts';
 import { ConversationEngine, type EngineSettings } from '../../src/engine/engine.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ContextStore } from '../../src/ports/context-store.ts';
+import type { CopyFor } from '../../src/ports/copy.ts';
 import type { Flow } from '../../src/ports/flow.ts';
 import type { InboundQueue } from '../../src/ports/inbound-queue.ts';
 import type { IntentClassifier } from '../../src/ports/intent-classifier.ts';
@@ -39,6 +41,8 @@ export interface HarnessOptions {
   readonly target?: RedisTarget;
   readonly mediaLink?: (platform: string, mediaId: string) => string;
   readonly summarizer?: ConversationSummarizer;
+  /** What the bot says (default: the shipped `kb/copy`). */
+  readonly copy?: CopyFor;
 }
 
 export interface Harness {
@@ -106,6 +110,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     flows: options.flows ?? [],
     clock: systemClock,
     logger: silentLogger,
+    copy: options.copy ?? shippedCopy(),
     settings: {
       answerThreshold: 0.5,
       clarifyThreshold: 0.3,

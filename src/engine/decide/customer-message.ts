@@ -4,10 +4,10 @@ import type { InboundMessage } from '../../model/inbound-event.ts';
 import type { Choice } from '../../model/outbound-message.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
 import type { IntentResult, KbAnswer, KbHit } from '../../model/understanding.ts';
-import type { Copy } from '../../ports/copy.ts';
+import type { Copy, CopyFor } from '../../ports/copy.ts';
 import { fillCopy } from '../../ports/copy.ts';
 import type { Flow, FlowInput, StepResult } from '../../ports/flow.ts';
-import { ENGINE_CHOICES, engineCopy } from '../copy.ts';
+import { ENGINE_CHOICES } from '../choices.ts';
 import type { Decision } from '../decision.ts';
 import { type HandoffPriority, decideHandoff } from '../handoff-policy.ts';
 import { isHumanOwned } from '../ownership.ts';
@@ -41,6 +41,8 @@ export interface CustomerTurnInput {
   readonly context: ConversationContext;
   readonly now: number;
   readonly settings: EngineSettings;
+  /** What the bot says, per locale. */
+  readonly copy: CopyFor;
   readonly capabilities: Capabilities;
   readonly flows: readonly Flow[];
 }
@@ -240,7 +242,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
 
   const plan = planCustomerTurn(input, findings.understanding);
   const u = findings.understanding;
-  const copy = engineCopy(u?.signals.language);
+  const copy = input.copy(u?.signals.language);
   if (u && u.signals.language !== 'und') turn.changes.language = u.signals.language;
   // A flow left idle is dropped quietly; the message is routed as if there had been none.
   if (context.flow && !activeFlowOf(input) && plan.type !== 'relay') turn.changes.flow = null;
@@ -355,7 +357,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
       turn.debug = { ...turn.debug, route: 'complaint' };
       const choices: Choice[] = [
         { id: ENGINE_CHOICES.handoffPriority, label: copy.choices.handoff },
-        { id: ENGINE_CHOICES.dismiss.id, label: copy.choices.dismiss },
+        { id: ENGINE_CHOICES.dismiss, label: copy.choices.dismiss },
       ];
       turn.reply({ kind: 'choices', text: copy.complaint, choices }, 'answer');
       turn.changes.pendingChoices = choices;
@@ -401,7 +403,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
     turn.debug = { ...turn.debug, route: 'clarify' };
     const choices: Choice[] = [
       ...outcome.articles.map((a) => ({ id: `${ENGINE_CHOICES.articlePrefix}${a.id}`, label: a.title })),
-      { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
+      { id: ENGINE_CHOICES.handoff, label: copy.choices.handoff },
     ];
     turn.reply({ kind: 'choices', text: copy.clarify, choices }, 'answer');
     turn.changes.pendingChoices = choices;
@@ -416,7 +418,7 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
     if ((answer.offerHandoff === true || upset) && !plan.resume) {
       const choices: Choice[] = [
         {
-          id: upset ? ENGINE_CHOICES.handoffPriority : ENGINE_CHOICES.handoff.id,
+          id: upset ? ENGINE_CHOICES.handoffPriority : ENGINE_CHOICES.handoff,
           label: copy.choices.handoff,
         },
       ];
@@ -477,7 +479,7 @@ function cannotHelp(
       ...copy.topics
         .slice(0, max)
         .map((t) => ({ id: `${ENGINE_CHOICES.articlePrefix}${t.article}`, label: t.label })),
-      { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
+      { id: ENGINE_CHOICES.handoff, label: copy.choices.handoff },
     ];
     turn.reply({ kind: 'choices', text: copy.offTopic, choices }, 'answer');
     turn.changes.pendingChoices = choices;
@@ -499,8 +501,8 @@ function cannotHelp(
   }
   turn.debug = turn.debug ? { ...turn.debug, route: 'unknown' } : null;
   const choices: Choice[] = [
-    { id: ENGINE_CHOICES.handoff.id, label: copy.choices.handoff },
-    { id: ENGINE_CHOICES.dismiss.id, label: copy.choices.dismiss },
+    { id: ENGINE_CHOICES.handoff, label: copy.choices.handoff },
+    { id: ENGINE_CHOICES.dismiss, label: copy.choices.dismiss },
   ];
   turn.reply({ kind: 'choices', text: copy.unknown, choices }, 'answer');
   turn.changes.failedTurns = failedTurns;
@@ -591,7 +593,7 @@ function handoff(
   turn.changes.pendingChoices = [];
   if (notify) {
     const availability = input.settings.staffAvailability?.(now);
-    const copy = engineCopy(findings.understanding?.signals.language);
+    const copy = input.copy(findings.understanding?.signals.language);
     const text =
       availability && !availability.open && availability.backAt
         ? fillCopy(copy.handoffAfterHours, { backAt: availability.backAt })

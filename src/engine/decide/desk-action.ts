@@ -2,7 +2,8 @@ import type { Capabilities } from '../../model/capabilities.ts';
 import type { ConversationContext } from '../../model/context.ts';
 import type { DeskAction, InboundAction } from '../../model/inbound-event.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
-import { ENGINE_CHOICES, engineCopy } from '../copy.ts';
+import type { CopyFor } from '../../ports/copy.ts';
+import { ENGINE_CHOICES } from '../choices.ts';
 import type { Decision } from '../decision.ts';
 import { raisePriority } from '../handoff-policy.ts';
 import { newContext } from '../turn-changes.ts';
@@ -13,6 +14,8 @@ export interface DeskActionInput {
   readonly context: ConversationContext;
   readonly now: number;
   readonly capabilities: Capabilities;
+  /** What the bot says, per locale. */
+  readonly copy: CopyFor;
 }
 
 /** The 1–5 rating choices sent after a resolve. */
@@ -112,11 +115,11 @@ export function decideDeskAction(input: DeskActionInput): Decision {
       const resolved: HandoffTicket = { ...ticket, ...(ticket.assignee ? {} : { assignee: event.actor.id }) };
       turn.setTicket(resolved);
       turn.reply(
-        { kind: 'handoff_notice', text: engineCopy(context.language).resolved, state: 'resolved' },
+        { kind: 'handoff_notice', text: input.copy(context.language).resolved, state: 'resolved' },
         'resolved',
       );
       turn.reply(
-        { kind: 'choices', text: engineCopy(context.language).ratingRequest, choices: RATING_CHOICES },
+        { kind: 'choices', text: input.copy(context.language).ratingRequest, choices: RATING_CHOICES },
         'rating_request',
       );
       turn.changes.awaitingRating = ticket.id;

@@ -1,7 +1,7 @@
 import type { ConversationContext } from '../../model/context.ts';
 import type { InboundSystemEvent } from '../../model/inbound-event.ts';
 import type { HandoffTicket } from '../../model/ownership.ts';
-import { engineCopy } from '../copy.ts';
+import type { CopyFor } from '../../ports/copy.ts';
 import type { Decision } from '../decision.ts';
 import { raisePriority } from '../handoff-policy.ts';
 import { isHumanOwned } from '../ownership.ts';
@@ -12,6 +12,8 @@ export interface SystemEventInput {
   readonly event: InboundSystemEvent;
   readonly context: ConversationContext;
   readonly now: number;
+  /** What the bot says, per locale. */
+  readonly copy: CopyFor;
 }
 
 /** Desk timers the engine acts on (scheduled by the desk core, `src/desk/timers.ts`). */
@@ -51,7 +53,7 @@ export function decideSystemEvent(input: SystemEventInput): Decision {
           });
         }
       } else {
-        turn.reply({ kind: 'text', text: engineCopy(context.language).unsupported }, 'notice');
+        turn.reply({ kind: 'text', text: input.copy(context.language).unsupported }, 'notice');
       }
       return turn.build();
     case 'delivery_failed':
@@ -63,12 +65,18 @@ export function decideSystemEvent(input: SystemEventInput): Decision {
       return turn.build();
     case 'timer':
       if (!ticket || event.ticketId !== ticket.id) return turn.build();
-      timer(turn, event, ticket, state);
+      timer(turn, event, ticket, state, input.copy);
       return turn.build();
   }
 }
 
-function timer(turn: TurnBuilder, event: InboundSystemEvent, ticket: HandoffTicket, state: string): void {
+function timer(
+  turn: TurnBuilder,
+  event: InboundSystemEvent,
+  ticket: HandoffTicket,
+  state: string,
+  copy: CopyFor,
+): void {
   switch (event.timer) {
     case 'unclaimed_reminder':
       if (state !== 'waiting_for_human') return;
@@ -98,11 +106,11 @@ function timer(turn: TurnBuilder, event: InboundSystemEvent, ticket: HandoffTick
       if (state !== 'human') return;
       turn.move('resolved', 'desk', event.detail || 'customer silent after a staff reply');
       turn.reply(
-        { kind: 'handoff_notice', text: engineCopy(turn.context.language).resolved, state: 'resolved' },
+        { kind: 'handoff_notice', text: copy(turn.context.language).resolved, state: 'resolved' },
         'resolved',
       );
       turn.reply(
-        { kind: 'choices', text: engineCopy(turn.context.language).ratingRequest, choices: RATING_CHOICES },
+        { kind: 'choices', text: copy(turn.context.language).ratingRequest, choices: RATING_CHOICES },
         'rating_request',
       );
       turn.changes.awaitingRating = ticket.id;

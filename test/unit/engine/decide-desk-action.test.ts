@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineCopy } from '../../../src/engine/copy.ts';
+import { shippedCopy } from '../../../src/copy/shipped-copy.ts';
 import { decideDeskAction } from '../../../src/engine/decide/desk-action.ts';
 import { decideSystemEvent } from '../../../src/engine/decide/system-event.ts';
 import type { Effect } from '../../../src/engine/decision.ts';
@@ -10,10 +10,12 @@ import { toConversationKey } from '../../../src/model/conversation-key.ts';
 import type { DeskAction, InboundAction, InboundSystemEvent } from '../../../src/model/inbound-event.ts';
 import { outboundText } from '../../../src/model/outbound-message.ts';
 import type { HandoffTicket, OwnershipState } from '../../../src/model/ownership.ts';
+import type { CopyFor } from '../../../src/ports/copy.ts';
 
 const ref = { platform: 'fake', workspace: 'w', channel: 'c', threadOrUser: 'u1' };
 const NOW = 1_800_000_000_000;
 const caps: Capabilities = { maxTextLength: 4000, maxButtons: 3, maxListItems: 10 };
+const copy = shippedCopy();
 const ticket: HandoffTicket = {
   id: 't-1',
   openedAt: NOW - 60_000,
@@ -56,6 +58,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('waiting_for_human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership).toMatchObject({ state: 'human', ticket: { assignee: 'U1' } });
     expect(types(d.effects)).toEqual(['desk_update']);
@@ -70,6 +73,7 @@ describe('desk actions are checked against the stored state', () => {
       context: claimed,
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership).toEqual(claimed.ownership);
     expect(d.effects).toEqual([
@@ -87,6 +91,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership.state).toBe('human');
     expect(types(d.effects)).toEqual(['desk_reject']);
@@ -98,6 +103,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('waiting_for_human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership.state).toBe('waiting_for_human');
     expect(types(d.effects)).toEqual(['desk_reject']);
@@ -109,6 +115,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(first.context.ownership.ticket).toMatchObject({ escalationLevel: 1, priority: 'high' });
     const second = decideDeskAction({
@@ -116,6 +123,7 @@ describe('desk actions are checked against the stored state', () => {
       context: first.context,
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(second.context.ownership.ticket?.escalationLevel).toBe(1);
     expect(second.effects).toEqual([
@@ -129,6 +137,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('waiting_for_human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership).toMatchObject({ state: 'human', ticket: { assignee: 'U9' } });
     expect(types(d.effects)).toEqual(['desk_update', 'send', 'desk_confirm']);
@@ -141,6 +150,7 @@ describe('desk actions are checked against the stored state', () => {
       context: resolved,
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(types(d.effects)).toEqual(['desk_reject']);
     expect(d.effects[0]).toMatchObject({ reason: expect.stringContaining('not sent') });
@@ -152,6 +162,7 @@ describe('desk actions are checked against the stored state', () => {
       context: context('human'),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     expect(d.context.ownership.state).toBe('resolved');
     expect(d.context.awaitingRating).toBe('t-1');
@@ -168,10 +179,29 @@ describe('what the customer hears after a staff action', () => {
       context: context('human', { language: 'es' }),
       now: NOW,
       capabilities: caps,
+      copy,
     });
     const texts = d.effects.flatMap((e) => (e.type === 'send' ? [outboundText(e.message)] : []));
-    expect(texts).toEqual([engineCopy('es').resolved, engineCopy('es').ratingRequest]);
-    expect(texts[0]).not.toBe(engineCopy('en').resolved);
+    expect(texts).toEqual([copy('es').resolved, copy('es').ratingRequest]);
+    expect(texts[0]).not.toBe(copy('en').resolved);
+  });
+
+  it('comes from the copy the decider is given, not from the shipped files', () => {
+    const asked: (string | undefined)[] = [];
+    const custom: CopyFor = (locale) => {
+      asked.push(locale);
+      return { ...copy('en'), resolved: 'Sorted, cheers.', ratingRequest: 'Marks out of five?' };
+    };
+    const d = decideDeskAction({
+      event: action({ type: 'resolve' }),
+      context: context('human', { language: 'fr' }),
+      now: NOW,
+      capabilities: caps,
+      copy: custom,
+    });
+    const texts = d.effects.flatMap((e) => (e.type === 'send' ? [outboundText(e.message)] : []));
+    expect(texts).toEqual(['Sorted, cheers.', 'Marks out of five?']);
+    expect(asked).toEqual(['fr', 'fr']);
   });
 });
 
@@ -187,12 +217,12 @@ describe('system events', () => {
   });
 
   it('keeps the bot silent on unsupported content while a human owns the conversation', () => {
-    const d = decideSystemEvent({ event: system({}), context: context('human'), now: NOW });
+    const d = decideSystemEvent({ event: system({}), context: context('human'), now: NOW, copy });
     expect(types(d.effects)).toEqual(['desk_relay']);
   });
 
   it('answers unsupported content politely while the bot owns the conversation', () => {
-    const d = decideSystemEvent({ event: system({}), context: context('bot'), now: NOW });
+    const d = decideSystemEvent({ event: system({}), context: context('bot'), now: NOW, copy });
     expect(types(d.effects)).toEqual(['send']);
   });
 
@@ -203,12 +233,14 @@ describe('system events', () => {
       ticketId: 't-1',
       detail: 'unclaimed 15 min',
     });
-    const fired = decideSystemEvent({ event: timer, context: context('waiting_for_human'), now: NOW });
+    const fired = decideSystemEvent({ event: timer, context: context('waiting_for_human'), now: NOW, copy });
     expect(fired.context.ownership.ticket?.escalationLevel).toBe(1);
-    expect(decideSystemEvent({ event: timer, context: context('human'), now: NOW }).effects).toEqual([]);
+    expect(decideSystemEvent({ event: timer, context: context('human'), now: NOW, copy }).effects).toEqual(
+      [],
+    );
     const other = system({ type: 'timer', timer: 'auto_escalate', ticketId: 't-2', detail: 'x' });
     expect(
-      decideSystemEvent({ event: other, context: context('waiting_for_human'), now: NOW }).effects,
+      decideSystemEvent({ event: other, context: context('waiting_for_human'), now: NOW, copy }).effects,
     ).toEqual([]);
   });
 });
