@@ -5,6 +5,7 @@ import { KbValidationError } from './errors.ts';
 import { loadIntentsFile } from './intents/intents-file.ts';
 import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { createLocalIntentClassifier } from './intents/local/local-intent-classifier.ts';
+import { withOtherServices } from './intents/other-services.ts';
 import { ExtractiveAnswerGenerator } from './knowledge/extractive-answer-generator.ts';
 import { type LangChainRetrieverOptions, createLangChainRetriever } from './knowledge/langchain-retriever.ts';
 import { createOpenAiEmbeddings } from './knowledge/llm/openai-embeddings.ts';
@@ -59,7 +60,10 @@ export function retrieverOptions(config: Config, logger: Logger): LangChainRetri
  */
 export async function createUnderstanding(config: Config, logger: Logger): Promise<Understanding> {
   const intents = await loadIntentsFile(config.knowledge.intentsFile);
-  const local = createLocalIntentClassifier({ examples: intents.examples, oosExamples: intents.oosExamples });
+  const local = withOtherServices(
+    createLocalIntentClassifier({ examples: intents.examples, oosExamples: intents.oosExamples }),
+    intents.otherServices,
+  );
   const retriever = await createLangChainRetriever(retrieverOptions(config, logger));
   checkIntentLinks(retriever.articlesByIntent, new Set(intents.intents.map((i) => i.name)), config);
   const copy = createCopy(path.join(config.knowledge.kbDir, 'copy'));
@@ -75,15 +79,18 @@ export async function createUnderstanding(config: Config, logger: Logger): Promi
     maxRetries: openai.maxRetries,
   };
   return {
-    classifier: createLlmIntentClassifier({
-      ...connection,
-      intents: intents.intents.map((i) => ({
-        name: i.name,
-        ...(i.description ? { description: i.description } : {}),
-      })),
-      fallback: local,
-      logger,
-    }),
+    classifier: withOtherServices(
+      createLlmIntentClassifier({
+        ...connection,
+        intents: intents.intents.map((i) => ({
+          name: i.name,
+          ...(i.description ? { description: i.description } : {}),
+        })),
+        fallback: local,
+        logger,
+      }),
+      intents.otherServices,
+    ),
     retriever,
     answerer: createRagAnswerGenerator({ ...connection, fallback: extractive, logger }),
     copy,

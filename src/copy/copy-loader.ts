@@ -36,6 +36,7 @@ export const COPY_TEXT_KEYS = [
   'handoff',
   'handoffAfterHours',
   'handoffLanguage',
+  'apology',
   'complaint',
   'complaintHandoff',
   'resolved',

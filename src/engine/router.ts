@@ -34,6 +34,8 @@ export type Route =
   | { readonly type: 'small_talk'; readonly intent: SmallTalkIntent }
   /** A complaint with no support question in it: apologise and offer a person. */
   | { readonly type: 'complaint' }
+  /** About another company's service: say what the bot helps with, answer nothing. */
+  | { readonly type: 'off_topic' }
   | { readonly type: 'knowledge' };
 
 export interface RouteInput {
@@ -56,6 +58,7 @@ export function routeMessage(input: RouteInput): Route {
   if (choiceId?.startsWith(ENGINE_CHOICES.articlePrefix)) {
     return { type: 'article', articleId: choiceId.slice(ENGINE_CHOICES.articlePrefix.length) };
   }
+  if (understanding.signals.otherService !== undefined) return { type: 'off_topic' };
   const intent = understanding.intent;
   if (intent !== null && understanding.confidence >= input.minIntentConfidence) {
     const flow = input.flows.find((f) => f.triggers.includes(intent));

@@ -25,6 +25,8 @@ export interface IntentsFile {
   readonly examples: readonly { readonly text: string; readonly label: string }[];
   /** Texts that belong to no intent; used to learn and calibrate "out of scope". */
   readonly oosExamples: readonly string[];
+  /** Other companies' services customers mention ("amazon", "netflix"): such messages are off-topic. */
+  readonly otherServices: readonly string[];
   readonly intents: readonly IntentDefinition[];
 }
 
@@ -45,6 +47,7 @@ const fileSchema = z.strictObject({
     .array(intentSchema, { message: 'must be a list of intents' })
     .min(1, 'needs at least one intent'),
   out_of_scope: z.array(phrase, { message: 'must be a list of phrasings' }).default([]),
+  other_services: z.array(phrase, { message: 'must be a list of company or service names' }).default([]),
 });
 
 /**
@@ -102,7 +105,7 @@ export function parseIntentsFile(source: string, path: string): IntentsFile {
     const problems = parsed.error.issues.map((issue) => `${describePath(issue.path, raw)}: ${issue.message}`);
     throw new IntentsFileError(path, `invalid intents file:\n  - ${problems.join('\n  - ')}`);
   }
-  const { intents, out_of_scope: outOfScope } = parsed.data;
+  const { intents, out_of_scope: outOfScope, other_services: otherServices } = parsed.data;
 
   const problems: string[] = [];
   const seenNames = new Set<string>();
@@ -127,6 +130,7 @@ export function parseIntentsFile(source: string, path: string): IntentsFile {
     intents: intents.map((i) => ({ name: i.name, description: i.description, examples: i.examples })),
     examples: intents.flatMap((i) => i.examples.map((text) => ({ text, label: i.name }))),
     oosExamples: outOfScope,
+    otherServices,
   };
 }
 

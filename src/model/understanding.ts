@@ -12,6 +12,11 @@ export interface TurnSignals {
   readonly language: string;
   /** The message complains about the service, the product or the company (apology, a person offered). */
   readonly complaint?: boolean;
+  /**
+   * The message is about another company's service (nlu `other_services`: "cancel my netflix"),
+   * named as written: off-topic however well its words match an article.
+   */
+  readonly otherService?: string;
 }
 
 export interface IntentResult {

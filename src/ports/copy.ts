@@ -18,6 +18,8 @@ export interface Copy {
   readonly handoffAfterHours: string;
   /** Handoff because the local path cannot answer in the customer's language. */
   readonly handoffLanguage: string;
+  /** Opens an answer to an upset customer ("worst service, where is my refund"), before the answer. */
+  readonly apology: string;
   /** Apology for a complaint, offering a person right away. */
   readonly complaint: string;
   /** Handoff notice after a complaint (the ticket goes out with a higher priority). */

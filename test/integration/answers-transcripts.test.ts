@@ -118,6 +118,60 @@ describe('answer transcripts (local path)', () => {
     expect(h.desk.of('open')[0]?.request.priority).toBe('urgent');
   });
 
+  it('answers an angry statement about a support topic with an apology, the article and a person', async () => {
+    await start();
+    const replies = await say(
+      'angry',
+      'sent the boots back two weeks ago and still no refund. this is ridiculous',
+    );
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ kind: 'choices', citations: [{ id: 'refund-timing' }] });
+    expect(outboundText(replies[0] as OutboundMessage)).toMatch(/^I'm sorry about the trouble/);
+    expect(choiceIds(replies[0])).toEqual(['sb:handoff:priority']);
+    expect(h.desk.of('open')).toHaveLength(0);
+  });
+
+  it('meets an angry statement about a topic the knowledge base cannot answer with the apology and a person', async () => {
+    h = await createHarness({
+      backend: 'memory',
+      // A confident support intent with a complaint, and a knowledge base with nothing on it.
+      classifier: {
+        classify: async () => ({
+          intent: 'refund_status',
+          confidence: 0.9,
+          signals: {
+            sentiment: 'negative',
+            urgency: 'normal',
+            humanRequested: false,
+            language: 'en',
+            complaint: true,
+          },
+          source: 'test',
+        }),
+      },
+      retriever: { search: async () => [], article: async () => [] },
+      flows: [orderStatusFlow],
+    });
+    const replies = await say('angry-unknown', 'still no refund for the boots, this is a joke');
+    expect(outboundText(replies[0] as OutboundMessage)).toMatch(/really sorry/);
+    expect(choiceIds(replies[0])).toEqual(['sb:handoff:priority', 'sb:dismiss']);
+    expect((await contextOf('angry-unknown'))?.failedTurns).toBe(0);
+  });
+
+  it("treats a question about another company's service as off-topic, however well it matches an article", async () => {
+    await start();
+    for (const text of ['how do i cancel my netflix subscription', 'how do I return something to Amazon?']) {
+      const replies = await say('other', text);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]).not.toHaveProperty('citations');
+      expect(outboundText(replies[0] as OutboundMessage)).toMatch(/only able to help with Brightcart/);
+    }
+    // The same words about our own service are answered.
+    const ours = await say('ours', 'how do i cancel my subscription');
+    expect(ours[0]).toMatchObject({ citations: [{ id: 'cancel-subscription' }] });
+    expect(h.desk.of('open')).toHaveLength(0);
+  });
+
   it('answers two off-topic messages with what it can help with, and does not hand off', async () => {
     await start();
     for (const text of ['what is the weather in Paris tomorrow?', 'tell me a joke']) {

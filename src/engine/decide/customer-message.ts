@@ -71,6 +71,12 @@ export type CustomerPlan =
       readonly resume?: Flow;
     };
 
+/**
+ * How sure the classifier must be of a support topic before an angry statement about it is answered
+ * (with an apology and a person offered) rather than met with the apology alone.
+ */
+const COMPLAINT_TOPIC_CONFIDENCE = 0.6;
+
 /** Languages the local path answers in (the knowledge base's); others get a person, or the LLM. */
 const LOCAL_ANSWER_LANGUAGES = new Set(['en', 'und']);
 
@@ -118,10 +124,15 @@ export function planCustomerTurn(input: CustomerTurnInput, understanding: Intent
     flows: input.flows,
     minIntentConfidence: input.settings.minIntentConfidence,
   });
-  // A complaint that asks nothing ("your driver was rude and threw my parcel") is a complaint,
-  // even when it mentions a support topic: apologise and offer a person, no article.
+  // A complaint that asks nothing ("your driver was rude and threw my parcel") is a complaint: apologise
+  // and offer a person, no article. Unless it is confidently about a support topic the knowledge base
+  // answers ("sent it back two weeks ago and still no refund, ridiculous"): then the answer comes with
+  // the apology and the person (see the knowledge branch), and without an answer it is a complaint.
   const route: Route =
-    routed.type === 'knowledge' && understanding.signals.complaint === true && !looksLikeQuestion(event.text)
+    routed.type === 'knowledge' &&
+    understanding.signals.complaint === true &&
+    !looksLikeQuestion(event.text) &&
+    !(understanding.intent !== null && understanding.confidence >= COMPLAINT_TOPIC_CONFIDENCE)
       ? { type: 'complaint' }
       : routed;
   const vipOnChosenIntent =
@@ -353,17 +364,12 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
       turn.reply({ kind: 'text', text: copy[route.intent] }, 'answer');
       remind(turn, plan, copy);
       return turn.build();
-    case 'complaint': {
-      turn.debug = { ...turn.debug, route: 'complaint' };
-      const choices: Choice[] = [
-        { id: ENGINE_CHOICES.handoffPriority, label: copy.choices.handoff },
-        { id: ENGINE_CHOICES.dismiss, label: copy.choices.dismiss },
-      ];
-      turn.reply({ kind: 'choices', text: copy.complaint, choices }, 'answer');
-      turn.changes.pendingChoices = choices;
-      turn.changes.failedTurns = 0;
+    case 'complaint':
+      apologise(turn, copy);
       return turn.build();
-    }
+    case 'off_topic':
+      offTopic(turn, input, copy);
+      return turn.build();
     case 'flow':
       turn.debug = { ...turn.debug, route: 'flow', flow: route.flow.id };
       applyFlowResult(
@@ -422,7 +428,8 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
           label: copy.choices.handoff,
         },
       ];
-      turn.reply({ kind: 'choices', text: answer.text, citations: answer.citations, choices }, 'answer');
+      const text = upset ? `${copy.apology}\n\n${answer.text}` : answer.text;
+      turn.reply({ kind: 'choices', text, citations: answer.citations, choices }, 'answer');
       turn.changes.pendingChoices = choices;
     } else {
       turn.reply({ kind: 'text', text: answer.text, citations: answer.citations }, 'answer');
@@ -440,6 +447,11 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
       state?.retries ?? 0,
     );
     applyFlowResult(turn, input, plan.resume, result, findings, false);
+    return turn.build();
+  }
+  // Upset about a support topic the knowledge base has nothing confident on: the apology and a person.
+  if (u?.signals.complaint === true && outcome.type === 'unknown') {
+    apologise(turn, copy);
     return turn.build();
   }
   cannotHelp(turn, input, findings, copy);
@@ -473,16 +485,7 @@ function cannotHelp(
   // Off-topic: the classifier is confident the message is about nothing the bot supports (for an
   // out-of-scope result, `confidence` is the confidence in "out of scope").
   if (u !== null && u.intent === null && u.confidence >= input.settings.minIntentConfidence) {
-    turn.debug = turn.debug ? { ...turn.debug, route: 'off_topic' } : null;
-    const max = Math.max(2, Math.min(copy.topics.length, input.capabilities.maxButtons || 3) - 1);
-    const choices: Choice[] = [
-      ...copy.topics
-        .slice(0, max)
-        .map((t) => ({ id: `${ENGINE_CHOICES.articlePrefix}${t.article}`, label: t.label })),
-      { id: ENGINE_CHOICES.handoff, label: copy.choices.handoff },
-    ];
-    turn.reply({ kind: 'choices', text: copy.offTopic, choices }, 'answer');
-    turn.changes.pendingChoices = choices;
+    offTopic(turn, input, copy);
     return;
   }
   const failedTurns = input.context.failedTurns + 1;
@@ -507,6 +510,32 @@ function cannotHelp(
   turn.reply({ kind: 'choices', text: copy.unknown, choices }, 'answer');
   turn.changes.failedTurns = failedTurns;
   turn.changes.pendingChoices = choices;
+}
+
+/** What the bot can help with, as choices; off-topic turns never count towards a handoff. */
+function offTopic(turn: TurnBuilder, input: CustomerTurnInput, copy: Copy): void {
+  turn.debug = turn.debug ? { ...turn.debug, route: 'off_topic' } : null;
+  const max = Math.max(2, Math.min(copy.topics.length, input.capabilities.maxButtons || 3) - 1);
+  const choices: Choice[] = [
+    ...copy.topics
+      .slice(0, max)
+      .map((t) => ({ id: `${ENGINE_CHOICES.articlePrefix}${t.article}`, label: t.label })),
+    { id: ENGINE_CHOICES.handoff, label: copy.choices.handoff },
+  ];
+  turn.reply({ kind: 'choices', text: copy.offTopic, choices }, 'answer');
+  turn.changes.pendingChoices = choices;
+}
+
+/** A complaint: the apology and a person offered at once (chosen, the handoff has high priority). */
+function apologise(turn: TurnBuilder, copy: Copy): void {
+  turn.debug = turn.debug ? { ...turn.debug, route: 'complaint' } : null;
+  const choices: Choice[] = [
+    { id: ENGINE_CHOICES.handoffPriority, label: copy.choices.handoff },
+    { id: ENGINE_CHOICES.dismiss, label: copy.choices.dismiss },
+  ];
+  turn.reply({ kind: 'choices', text: copy.complaint, choices }, 'answer');
+  turn.changes.pendingChoices = choices;
+  turn.changes.failedTurns = 0;
 }
 
 function applyFlowResult(

@@ -56,6 +56,17 @@ describe('routeMessage', () => {
       }).type,
     ).toBe('knowledge');
   });
+  it("sends a message about another company's service off-topic, whatever its intent", () => {
+    const u = understanding('cancel_subscription');
+    expect(
+      routeMessage({
+        choiceId: undefined,
+        understanding: { ...u, signals: { ...u.signals, otherService: 'netflix' } },
+        flows,
+        minIntentConfidence: 0.5,
+      }),
+    ).toEqual({ type: 'off_topic' });
+  });
   it('honours engine choice ids before the intent', () => {
     expect(
       routeMessage({

@@ -46,6 +46,14 @@ describe('loadIntentsFile', () => {
     expect(file.oosExamples).toEqual([]);
   });
 
+  it('reads other_services, and treats it as optional', () => {
+    expect(parseIntentsFile(`${VALID}other_services: [netflix, best buy]\n`, 'x.yml').otherServices).toEqual([
+      'netflix',
+      'best buy',
+    ]);
+    expect(parseIntentsFile(VALID, 'x.yml').otherServices).toEqual([]);
+  });
+
   it('names the file and the intent with a bad entry', () => {
     const path = writeFile(
       'bad-entry.yml',
