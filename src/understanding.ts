@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { CopyFileError, createCopy } from './copy/copy-loader.ts';
 import { KbValidationError } from './errors.ts';
+import { classifyAfterGreeting } from './intents/greeting-prefix.ts';
 import { loadIntentsFile } from './intents/intents-file.ts';
 import { createLlmIntentClassifier } from './intents/llm/llm-intent-classifier.ts';
 import { createLocalIntentClassifier } from './intents/local/local-intent-classifier.ts';
@@ -60,8 +61,11 @@ export function retrieverOptions(config: Config, logger: Logger): LangChainRetri
  */
 export async function createUnderstanding(config: Config, logger: Logger): Promise<Understanding> {
   const intents = await loadIntentsFile(config.knowledge.intentsFile);
+  // The hello-then-question split is for the local model only: an LLM reads the whole message.
   const local = withOtherServices(
-    createLocalIntentClassifier({ examples: intents.examples, oosExamples: intents.oosExamples }),
+    classifyAfterGreeting(
+      createLocalIntentClassifier({ examples: intents.examples, oosExamples: intents.oosExamples }),
+    ),
     intents.otherServices,
   );
   const retriever = await createLangChainRetriever(retrieverOptions(config, logger));

@@ -201,6 +201,23 @@ describe('answer transcripts (local path)', () => {
     expect(opened[0]?.request.reason).toMatch(/writes in es/);
   });
 
+  it.each([
+    ['es', 'hola, ¿hacéis envíos a México?'],
+    ['de', 'Hallo, wie lange dauert der Versand?'],
+  ])('takes a %s hello followed by a question in one message as the question', async (language, text) => {
+    await start();
+    const replies = await say('hello-q', text);
+    expect(replies[0]).toMatchObject({ kind: 'handoff_notice' });
+    expect(h.desk.of('open')[0]?.request.understanding?.signals.language).toBe(language);
+  });
+
+  it('still greets back a hello that asks how the bot is', async () => {
+    await start();
+    expect(texts(await say('hru', 'hi, how are you?'))).toEqual([
+      expect.stringMatching(/^Hi! I'm the Brightcart assistant/),
+    ]);
+  });
+
   it('never tells the customer to contact support: the double-charge answer offers a person instead', async () => {
     await start();
     const replies = await say('dc', 'I see two charges on my card for the same order');
