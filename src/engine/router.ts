@@ -31,7 +31,12 @@ export type Route =
   | { readonly type: 'handoff_choice'; readonly priority?: 'high' }
   | { readonly type: 'dismiss' }
   | { readonly type: 'article'; readonly articleId: string }
-  | { readonly type: 'flow'; readonly flow: Flow }
+  /**
+   * Start the flow the intent triggers. `tentative` when the intent is not sure enough to skip the
+   * knowledge base: a confident article then answers instead ("tracking hasn't moved since saturday,
+   * normal?" reads like order status, but the tracking article answers it).
+   */
+  | { readonly type: 'flow'; readonly flow: Flow; readonly tentative?: boolean }
   | { readonly type: 'small_talk'; readonly intent: SmallTalkIntent }
   /** A complaint with no support question in it: apologise and offer a person. */
   | { readonly type: 'complaint' }
@@ -63,7 +68,10 @@ export function routeMessage(input: RouteInput): Route {
   const intent = understanding.intent;
   if (intent !== null && understanding.confidence >= input.minIntentConfidence) {
     const flow = input.flows.find((f) => f.triggers.includes(intent));
-    if (flow) return { type: 'flow', flow };
+    if (flow)
+      return understanding.confidence < SURE_FLOW_CONFIDENCE
+        ? { type: 'flow', flow, tentative: true }
+        : { type: 'flow', flow };
     const smallTalk = SMALL_TALK_INTENTS.find((s) => s === intent);
     if (smallTalk) return { type: 'small_talk', intent: smallTalk };
     if (intent === COMPLAINT_INTENT) return { type: 'complaint' };
@@ -74,6 +82,12 @@ export function routeMessage(input: RouteInput): Route {
   if (understanding.signals.complaint === true && !confident) return { type: 'complaint' };
   return { type: 'knowledge' };
 }
+
+/**
+ * From this intent confidence on, a flow starts without looking at the knowledge base. Below it (and
+ * above `minIntentConfidence`) the flow starts only when no article clears the answer threshold.
+ */
+export const SURE_FLOW_CONFIDENCE = 0.75;
 
 /** The intent that means "I am complaining". */
 export const COMPLAINT_INTENT = 'complaint';

@@ -71,6 +71,15 @@ describe('answer transcripts (local path)', () => {
     expect(h.desk.of('open')).toHaveLength(0);
   });
 
+  it("answers a tracking question from the article when the flow's intent is unsure, and starts the flow when it is sure", async () => {
+    await start();
+    const unsure = await say('trk', 'the tracking has not moved since monday, is that normal?');
+    expect(unsure[0]).toMatchObject({ citations: [{ id: 'track-order' }] });
+    expect((await contextOf('trk'))?.flow).toBeNull();
+    expect(texts(await say('sure', 'where is my order?'))[0]).toMatch(/order number/);
+    expect((await contextOf('sure'))?.flow?.flowId).toBe('order-status');
+  });
+
   it('still takes an answer to the flow question as one, not as a new question', async () => {
     await start();
     await say('keep', 'where is my order?');

@@ -209,7 +209,11 @@ export function knowledgeNeed(
   | null {
   if (plan.type !== 'route') return null;
   if (plan.route.type === 'article') return { type: 'article', id: plan.route.articleId };
-  if (plan.route.type === 'knowledge' || plan.route.type === 'handoff_choice')
+  if (
+    plan.route.type === 'knowledge' ||
+    plan.route.type === 'handoff_choice' ||
+    (plan.route.type === 'flow' && plan.route.tentative === true)
+  )
     return { type: 'search', query: event.text };
   return null;
 }
@@ -371,6 +375,8 @@ export function decideCustomerMessage(input: CustomerTurnInput, findings: Custom
       offTopic(turn, input, copy);
       return turn.build();
     case 'flow':
+      // Unsure it is the flow's intent, and an article answers it confidently: the article wins.
+      if (route.tentative === true && confidentAnswer(findings, input)) break;
       turn.debug = { ...turn.debug, route: 'flow', flow: route.flow.id };
       applyFlowResult(
         turn,
@@ -510,6 +516,14 @@ function cannotHelp(
   turn.reply({ kind: 'choices', text: copy.unknown, choices }, 'answer');
   turn.changes.failedTurns = failedTurns;
   turn.changes.pendingChoices = choices;
+}
+
+/** An answer drafted from an article that clears the answer threshold on its own. */
+function confidentAnswer(findings: CustomerFindings, input: CustomerTurnInput): boolean {
+  const best = findings.hits[0];
+  return (
+    findings.answer?.grounded === true && best !== undefined && best.score >= input.settings.answerThreshold
+  );
 }
 
 /** What the bot can help with, as choices; off-topic turns never count towards a handoff. */

@@ -38,6 +38,17 @@ describe('routeMessage', () => {
       }).type,
     ).toBe('knowledge');
   });
+  it('marks a flow tentative below the sure confidence, so a confident article can answer instead', () => {
+    const route = (confidence: number) =>
+      routeMessage({
+        choiceId: undefined,
+        understanding: understanding('order_status', confidence),
+        flows,
+        minIntentConfidence: 0.5,
+      });
+    expect(route(0.6)).toMatchObject({ type: 'flow', tentative: true });
+    expect(route(0.9)).not.toHaveProperty('tentative');
+  });
   it('answers small talk itself and sends everything else to the knowledge base', () => {
     expect(
       routeMessage({
