@@ -5,6 +5,7 @@ import { Bm25Index, type Bm25Params } from './bm25-index.ts';
 import { FlatVectorStore } from './flat-vector-store.ts';
 import { LocalHashEmbeddings, embedDocumentsAsFloat32 } from './local-hash-embeddings.ts';
 import { type AnalyzedQuery, QueryAnalyzer } from './query-analyzer.ts';
+import { questionFormCode } from './question-form.ts';
 import { analyze } from './text-analysis.ts';
 import { topK } from './top-k.ts';
 
@@ -44,6 +45,11 @@ export interface HybridTuning {
    */
   readonly questionVector: number;
   /**
+   * A customer phrasing of the same form as the query (steps, cost, time, permission: see
+   * `question-form.ts`) counts this much more: its cosine is multiplied by `1 + questionForm`.
+   */
+  readonly questionForm: number;
+  /**
    * Added to an article's first chunk. KB articles open with a summary that answers the common
    * question, so when sections tie on evidence the summary is the better quote.
    */
@@ -66,6 +72,7 @@ export const DEFAULT_HYBRID_TUNING: HybridTuning = {
   bodyVector: 0.5,
   groupVector: 0.3,
   questionVector: 3,
+  questionForm: 0.1,
   leadSection: 0.02,
   calibration: { slope: 16.2, information: 5.2, intercept: -13 },
 };
@@ -149,6 +156,8 @@ export class HybridIndex {
   /** One vector per customer question, and the title group each belongs to. */
   private readonly questionVectors: FlatVectorStore | null;
   private readonly questionGroupOf: Int32Array;
+  /** Each question's form code (`question-form.ts`, 0 when it has none). */
+  private readonly questionForms: Uint8Array;
   private readonly analyzer: QueryAnalyzer;
   /**
    * Per-query buffers reused to avoid allocating n floats six times per search. Safe with
@@ -168,6 +177,7 @@ export class HybridIndex {
     titleVectors: FlatVectorStore,
     questionVectors: FlatVectorStore | null,
     questionGroupOf: Int32Array,
+    questionForms: Uint8Array,
   ) {
     this.chunks = chunks;
     this.tuning = tuning;
@@ -192,6 +202,7 @@ export class HybridIndex {
     this.titleVectors = titleVectors;
     this.questionVectors = questionVectors;
     this.questionGroupOf = questionGroupOf;
+    this.questionForms = questionForms;
     const n = chunks.length;
     const g = this.groupCount;
     this.allIndices = Array.from({ length: n }, (_, i) => i);
@@ -282,6 +293,7 @@ export class HybridIndex {
       titleStore,
       questionStore,
       Int32Array.from(questionGroups),
+      Uint8Array.from(questionTexts.map(questionFormCode)),
     );
   }
 
@@ -305,7 +317,7 @@ export class HybridIndex {
     if (n === 0 || k <= 0) return [];
     const analyzed = this.analyzer.analyze(query);
     const queryVector = await this.embedQuery(query, analyzed.text);
-    const { raw, information } = this.rawScores(analyzed, queryVector);
+    const { raw, information } = this.rawScores(analyzed, queryVector, questionFormCode(query));
     const allowed = this.allowedChunks(options.locale);
     const perArticle = options.perArticle ?? true;
     // Over-fetch so de-duplicating per article still leaves k distinct articles.
@@ -386,6 +398,7 @@ export class HybridIndex {
   private rawScores(
     query: AnalyzedQuery,
     queryVector: Float32Array,
+    queryForm: number,
   ): { readonly raw: Float32Array; readonly information: number } {
     const t = this.tuning;
     const s = this.scratch;
@@ -405,10 +418,12 @@ export class HybridIndex {
     s.questionGroup.fill(0);
     if (this.questionVectors) {
       this.questionVectors.scoreAll(queryVector, s.question);
+      const formBoost = queryForm === 0 ? 1 : 1 + t.questionForm;
       for (let q = 0; q < s.question.length; q++) {
         const g = this.questionGroupOf[q] as number;
-        if ((s.question[q] as number) > (s.questionGroup[g] as number))
-          s.questionGroup[g] = s.question[q] as number;
+        let similarity = s.question[q] as number;
+        if (similarity > 0 && this.questionForms[q] === queryForm) similarity *= formBoost;
+        if (similarity > (s.questionGroup[g] as number)) s.questionGroup[g] = similarity;
       }
     }
     const total =
