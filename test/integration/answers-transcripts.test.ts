@@ -169,7 +169,11 @@ describe('answer transcripts (local path)', () => {
 
   it("treats a question about another company's service as off-topic, however well it matches an article", async () => {
     await start();
-    for (const text of ['how do i cancel my netflix subscription', 'how do I return something to Amazon?']) {
+    for (const text of [
+      'how do i cancel my netflix subscription',
+      'how do I return something to Amazon?',
+      'how do i reset my paypal password',
+    ]) {
       const replies = await say('other', text);
       expect(replies).toHaveLength(1);
       expect(replies[0]).not.toHaveProperty('citations');
@@ -178,6 +182,9 @@ describe('answer transcripts (local path)', () => {
     // The same words about our own service are answered.
     const ours = await say('ours', 'how do i cancel my subscription');
     expect(ours[0]).toMatchObject({ citations: [{ id: 'cancel-subscription' }] });
+    // Paying with PayPal is ours; only the customer's PayPal account itself is somebody else's.
+    const paypal = await say('pay', 'can i pay with paypal');
+    expect(paypal[0]).toMatchObject({ citations: [{ id: 'payment-methods' }] });
     expect(h.desk.of('open')).toHaveLength(0);
   });
 
