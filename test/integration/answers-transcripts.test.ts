@@ -80,6 +80,15 @@ describe('answer transcripts (local path)', () => {
     expect((await contextOf('sure'))?.flow?.flowId).toBe('order-status');
   });
 
+  it("marks the article classifier's vote on the retrieved article it ranks first", async () => {
+    const hits = await understanding.retriever.search(
+      'is it too late to send my boots back, got them in march',
+    );
+    const voted = hits.filter((h) => h.vote !== undefined);
+    expect(voted.map((h) => h.id)).toEqual(['return-policy']);
+    expect(voted[0]?.vote).toBeGreaterThan(0.5);
+  });
+
   it('still takes an answer to the flow question as one, not as a new question', async () => {
     await start();
     await say('keep', 'where is my order?');

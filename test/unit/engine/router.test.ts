@@ -136,6 +136,25 @@ describe('judgeHits', () => {
     expect(judgeHits([hit('a', 0.4), hit('b', 0.1)], t, 3).type).toBe('answer');
   });
 
+  it('lets a sure article classifier vote settle a near tie between the offered articles', () => {
+    const voted = { ...hit('b', 0.88), vote: 0.55 };
+    const outcome = judgeHits([hit('a', 0.9), voted], t, 3);
+    expect(outcome.type === 'answer' && outcome.hits.map((h) => h.id)).toEqual(['b', 'a']);
+    // Too unsure a vote, or one for an article the question would not offer, settles nothing.
+    expect(judgeHits([hit('a', 0.9), { ...voted, vote: 0.45 }], t, 3).type).toBe('clarify');
+    expect(judgeHits([hit('a', 0.9), hit('b', 0.88), { ...hit('c', 0.1), vote: 0.9 }], t, 3).type).toBe(
+      'clarify',
+    );
+  });
+
+  it('turns a confident answer into a question when the classifier strongly prefers another top hit', () => {
+    const outcome = judgeHits([hit('a', 0.95), { ...hit('b', 0.2), vote: 0.7 }], t, 3);
+    expect(outcome.type === 'clarify' && outcome.articles.map((a) => a.id)).toEqual(['a', 'b']);
+    // A weaker vote leaves the answer alone, as does a vote for the answer itself.
+    expect(judgeHits([hit('a', 0.95), { ...hit('b', 0.2), vote: 0.55 }], t, 3).type).toBe('answer');
+    expect(judgeHits([{ ...hit('a', 0.95), vote: 0.9 }, hit('b', 0.2)], t, 3).type).toBe('answer');
+  });
+
   it('asks which one when the runner-up is a near tie above the answer threshold', () => {
     expect(judgeHits([hit('a', 0.9), hit('b', 0.88)], t, 3).type).toBe('clarify');
     expect(judgeHits([hit('a', 0.99), hit('b', 0.96)], t, 3).type).toBe('answer');
