@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { silentLogger } from '../../src/logging/pino-logger.ts';
 import { toConversationKey } from '../../src/model/conversation-key.ts';
 import { RedisInboundQueue } from '../../src/queue/redis-inbound-queue.ts';
 import { type QueueCommands, withQueueCommands } from '../../src/queue/redis-scripts.ts';
-import type { RedisClient } from '../../src/redis/connect.ts';
 import { customerMessage, fakeRef } from '../helpers/events.ts';
-import { TEST_REDIS_URL, connectTarget, deletePrefix, uniquePrefix } from '../helpers/redis.ts';
+import { useQueueResources } from '../helpers/queue-resources.ts';
+import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 /**
  * The "drain again" guard of the local drain (`#dispatch` / `#pump`): an event ingested
@@ -24,30 +24,11 @@ type ScanReply = [string, string[]];
 type Scan = (...args: unknown[]) => Promise<ScanReply>;
 
 describe('Redis queue: drain again after the last ack', () => {
-  const open: RedisClient[] = [];
-  const queues: RedisInboundQueue[] = [];
-  const prefixes: string[] = [];
-
-  afterEach(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.stop()));
-    const admin = connectTarget(target);
-    // BullMQ's keys live under `{<prefix>:bull}`, outside `<prefix>:*`.
-    for (const p of prefixes.splice(0)) {
-      await deletePrefix(admin, p);
-      await deletePrefix(admin, createKeySpace(p).bullPrefix);
-    }
-    await admin.quit();
-    await Promise.all(open.splice(0).map((c) => c.quit()));
-  });
+  const resources = useQueueResources(target);
 
   it('drains an event ingested between the last ack and the end of the drain', async () => {
-    const prefix = uniquePrefix('again');
-    prefixes.push(prefix);
-    const connect = () => {
-      const c = connectTarget(target);
-      open.push(c);
-      return c;
-    };
+    const prefix = resources.prefix('again');
+    const connect = resources.connect;
     const keys = createKeySpace(prefix);
     const redis = withQueueCommands(connect());
 
@@ -65,24 +46,25 @@ describe('Redis queue: drain again after the last ack', () => {
       return reply;
     };
 
-    const queue = new RedisInboundQueue({
-      redis,
-      createConnection: connect,
-      keys,
-      dedupeTtlSeconds: 600,
-      contextTtlSeconds: 600,
-      historyTurns: 20,
-      lockLeaseMs: 5_000,
-      concurrency: 4,
-      maxAttempts: 3,
-      retryBaseMs: 5,
-      queueName: QUEUE_NAME,
-      // Far beyond the wait below: the periodic sweep must not rescue the event.
-      recoveryIntervalMs: 10 * 60_000,
-      deadLetterMax: 100,
-      logger: silentLogger,
-    });
-    queues.push(queue);
+    const queue = resources.track(
+      new RedisInboundQueue({
+        redis,
+        createConnection: connect,
+        keys,
+        dedupeTtlSeconds: 600,
+        contextTtlSeconds: 600,
+        historyTurns: 20,
+        lockLeaseMs: 5_000,
+        concurrency: 4,
+        maxAttempts: 3,
+        retryBaseMs: 5,
+        queueName: QUEUE_NAME,
+        // Far beyond the wait below: the periodic sweep must not rescue the event.
+        recoveryIntervalMs: 10 * 60_000,
+        deadLetterMax: 100,
+        logger: silentLogger,
+      }),
+    );
 
     const first = customerMessage('again', 'first');
     const second = customerMessage('again', 'second');

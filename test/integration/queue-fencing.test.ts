@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeySpace } from '../../src/context/keys.ts';
 import { newContext } from '../../src/engine/turn-changes.ts';
 import { LockLostError } from '../../src/errors.ts';
@@ -6,33 +6,18 @@ import { silentLogger } from '../../src/logging/pino-logger.ts';
 import { toConversationKey } from '../../src/model/conversation-key.ts';
 import type { EventHandler } from '../../src/ports/inbound-queue.ts';
 import { RedisInboundQueue } from '../../src/queue/redis-inbound-queue.ts';
-import type { RedisClient } from '../../src/redis/connect.ts';
 import { customerMessage, fakeRef } from '../helpers/events.ts';
-import { connectTarget, deletePrefix, redisTargets, uniquePrefix } from '../helpers/redis.ts';
+import { useQueueResources } from '../helpers/queue-resources.ts';
+import { redisTargets } from '../helpers/redis.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(redisTargets())('Redis queue fencing ($name)', (target) => {
-  const open: RedisClient[] = [];
-  const queues: RedisInboundQueue[] = [];
-  const prefixes: string[] = [];
-
-  afterEach(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.stop()));
-    const admin = connectTarget(target);
-    for (const p of prefixes.splice(0)) await deletePrefix(admin, p);
-    await admin.quit();
-    await Promise.all(open.splice(0).map((c) => c.quit()));
-  });
+  const resources = useQueueResources(target);
 
   function setup(options: { leaseMs?: number; deadLetterMax?: number; maxAttempts?: number } = {}) {
-    const prefix = uniquePrefix('fence');
-    prefixes.push(prefix);
-    const connect = () => {
-      const c = connectTarget(target);
-      open.push(c);
-      return c;
-    };
+    const prefix = resources.prefix('fence');
+    const connect = resources.connect;
     const redis = connect();
     const keys = createKeySpace(prefix);
     const make = () => {
@@ -51,7 +36,7 @@ describe.each(redisTargets())('Redis queue fencing ($name)', (target) => {
         deadLetterMax: options.deadLetterMax ?? 100,
         logger: silentLogger,
       });
-      queues.push(queue);
+      resources.track(queue);
       return queue;
     };
     return { redis, keys, make };
