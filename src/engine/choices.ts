@@ -7,7 +7,6 @@ export const ENGINE_CHOICES = {
   /** "Talk to a person" offered after a complaint: the handoff goes out with a higher priority. */
   handoffPriority: 'sb:handoff:priority',
   dismiss: 'sb:dismiss',
-  somethingElse: 'sb:none',
   /** Resume the flow the customer stepped out of. */
   flowContinue: 'sb:flow:continue',
   /** Leave the flow the customer stepped out of. */
