@@ -8,7 +8,7 @@
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logging/pino-logger.ts';
 import { createRuntime } from '../src/main.ts';
-import { emitFigure, within } from './bench-figures.ts';
+import { emitFigure, runPart } from './bench-figures.ts';
 import { question } from './bench-questions.ts';
 import { benchPrefix, deleteBenchKeys, findOrStartRedis } from './bench-redis.ts';
 import { percentile } from './eval-metrics.ts';
@@ -82,17 +82,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await within(TIME_LIMIT_MS, PART, main());
-  process.exit(0);
-} catch (error) {
-  emitFigure({
-    part: PART,
-    figure: 'error',
-    value: null,
-    unit: '',
-    ok: false,
-    error: error instanceof Error ? error.message : String(error),
-  });
-  process.exit(1);
-}
+await runPart(PART, TIME_LIMIT_MS, main);

@@ -49,3 +49,24 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
     clearTimeout(timer);
   }
 }
+
+/**
+ * Runs one part's `main` as its process: within `ms`, exit code 0 unless `main` reports a missed
+ * target (`false`) or throws (then an `error` figure is printed first).
+ */
+export async function runPart(part: string, ms: number, main: () => Promise<unknown>): Promise<never> {
+  try {
+    const ok = await within(ms, part, main());
+    process.exit(ok === false ? 1 : 0);
+  } catch (error) {
+    emitFigure({
+      part,
+      figure: 'error',
+      value: null,
+      unit: '',
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    process.exit(1);
+  }
+}

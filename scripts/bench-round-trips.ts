@@ -41,7 +41,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logging/pino-logger.ts';
 import { createRuntime } from '../src/main.ts';
-import { emitFigure, within } from './bench-figures.ts';
+import { emitFigure, runPart } from './bench-figures.ts';
 import { question } from './bench-questions.ts';
 import { benchPrefix, deleteBenchKeys, findOrStartRedis } from './bench-redis.ts';
 
@@ -325,17 +325,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-try {
-  const ok = await within(TIME_LIMIT_MS, PART, main());
-  process.exit(ok ? 0 : 1);
-} catch (error) {
-  emitFigure({
-    part: PART,
-    figure: 'error',
-    value: null,
-    unit: '',
-    ok: false,
-    error: error instanceof Error ? error.message : String(error),
-  });
-  process.exit(1);
-}
+await runPart(PART, TIME_LIMIT_MS, main);

@@ -40,7 +40,7 @@ import { silentLogger } from '../src/logging/pino-logger.ts';
 import { type Runtime, createRuntime } from '../src/main.ts';
 import type { IntentResult, KbAnswer, KbHit } from '../src/model/understanding.ts';
 import { type Understanding, createUnderstanding } from '../src/understanding.ts';
-import { emitFigure, mb, within } from './bench-figures.ts';
+import { emitFigure, mb, runPart } from './bench-figures.ts';
 import { question } from './bench-questions.ts';
 
 const PART = 'sandbox throughput';
@@ -359,18 +359,5 @@ async function main(): Promise<boolean> {
 if (args.includes('--serve')) {
   await serve();
 } else {
-  try {
-    const ok = await within(TIME_LIMIT_MS, PART, main());
-    process.exit(ok ? 0 : 1);
-  } catch (error) {
-    emitFigure({
-      part: PART,
-      figure: 'error',
-      value: null,
-      unit: '',
-      ok: false,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    process.exit(1);
-  }
+  await runPart(PART, TIME_LIMIT_MS, main);
 }
